@@ -1,0 +1,35 @@
+# vpc-cni — see README.md. `make help` lists the targets.
+SHELL := /bin/bash
+export JAVA_HOME := /usr/lib/jvm/temurin-25-jdk-amd64
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+MVN ?= mvn -B -ntp
+APT_PACKAGES := iproute2 nftables iperf3 containernetworking-plugins containerd runc busybox-static procps
+
+.PHONY: help deps build test unit demo bench clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+deps: ## install what the build and tests need (apt packages; checks the JDK)
+	@scripts/install-deps.sh $(APT_PACKAGES)
+
+build: deps ## compile and package; executables land in dist/bin, the CNI bin-dir layout in dist/cni
+	$(MVN) -q package -DskipTests
+	scripts/make-dist.sh
+
+unit: ## unit tests only (no root, no namespaces)
+	$(MVN) verify -Dtest.excludedGroups=netns,e2e
+
+test: build ## all tests: unit, namespace (root) and runtime tests
+	$(MVN) verify
+
+demo: build ## a node, a stand-in VPC fabric, an agent and pods through the real CNI binary
+	scripts/demo.sh
+
+bench: build ## benchmarks; reports in bench/results/
+	scripts/bench.sh
+
+clean: ## remove build output
+	$(MVN) -q clean
+	rm -rf dist

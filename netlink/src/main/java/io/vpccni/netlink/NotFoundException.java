@@ -1,0 +1,15 @@
+package io.vpccni.netlink;
+
+/**
+ * The object to read or delete is not there (ENOENT, ESRCH, ENODEV, EADDRNOTAVAIL). Teardown code
+ * catches this type and carries on, so DEL and GC are idempotent.
+ */
+public class NotFoundException extends NetlinkException {
+  public NotFoundException(String operation, int errno, String errnoName, String strerror) {
+    super(operation, errno, errnoName, strerror);
+  }
+
+  protected NotFoundException(String message, int errno, String errnoName) {
+    super(message, errno, errnoName, (Throwable) null);
+  }
+}

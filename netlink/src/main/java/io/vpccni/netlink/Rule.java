@@ -1,0 +1,38 @@
+package io.vpccni.netlink;
+
+import io.vpccni.netaddr.IpPrefix;
+
+/**
+ * A policy routing rule, printed as {@code ip rule} does ({@code 1536: from 10.0.1.5 lookup 101}).
+ *
+ * @param family 2 (AF_INET) or 10 (AF_INET6)
+ * @param priority FRA_PRIORITY
+ * @param from FRA_SRC, or null for "all"
+ * @param to FRA_DST, or null
+ * @param iif FRA_IIFNAME, or null
+ * @param table the table looked up (FRA_TABLE)
+ */
+public record Rule(int family, int priority, IpPrefix from, IpPrefix to, String iif, int table) {
+
+  public static Rule from(IpPrefix from, int priority, int table) {
+    return new Rule(from.address().family(), priority, from, null, null, table);
+  }
+
+  public static Rule to(IpPrefix to, int priority, int table) {
+    return new Rule(to.address().family(), priority, null, to, null, table);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder().append(priority).append(":\tfrom ");
+    sb.append(from == null ? "all" : from.isHost() ? from.address().toString() : from.toString());
+    if (to != null) {
+      sb.append(" to ").append(to.isHost() ? to.address().toString() : to.toString());
+    }
+    if (iif != null) {
+      sb.append(" iif ").append(iif);
+    }
+    sb.append(" lookup ").append(table == Route.TABLE_MAIN ? "main" : String.valueOf(table));
+    return sb.toString();
+  }
+}
