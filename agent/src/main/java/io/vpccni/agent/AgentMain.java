@@ -1,0 +1,118 @@
+package io.vpccni.agent;
+
+import io.vpccni.agent.cni.CniService;
+import io.vpccni.agent.config.AgentConfig;
+import io.vpccni.agent.config.EniSpec;
+import io.vpccni.agent.config.StaticEniSource;
+import io.vpccni.agent.datapath.Datapath;
+import io.vpccni.agent.datapath.DatapathException;
+import io.vpccni.agent.datapath.Names;
+import io.vpccni.agent.datapath.NodeNetwork;
+import io.vpccni.agent.datapath.PauseAtStep;
+import io.vpccni.agent.datapath.Steps;
+import io.vpccni.agent.datapath.exclusive.ExclusiveEniDatapath;
+import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
+import io.vpccni.agent.datapath.veth.SharedVethDatapath;
+import io.vpccni.agent.introspect.Introspection;
+import io.vpccni.agent.pool.IpPool;
+import io.vpccni.agent.reconcile.Reconciler;
+import io.vpccni.agent.server.AgentServer;
+import io.vpccni.agent.store.Allocation;
+import io.vpccni.agent.store.CheckpointStore;
+import io.vpccni.agentapi.AgentRequest;
+import io.vpccni.agentapi.AgentResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the agent by constructor: config → ENIs → node network → datapath → store → pool →
+ * reconcile → socket. Usage: {@code vpc-cni-agent --config /etc/vpc-cni/agent.json}.
+ */
+public final class AgentMain {
+  private static final Logger logger = LoggerFactory.getLogger(AgentMain.class);
+
+  private AgentMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path configPath = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        configPath = Path.of(args[++i]);
+      } else if (args[i].equals("--help")) {
+        System.err.println("usage: vpc-cni-agent --config FILE   (keys: docs/agent-config.md)");
+        return;
+      } else {
+        System.err.println("vpc-cni-agent: unknown argument " + args[i] + " (try --help)");
+        System.exit(2);
+      }
+    }
+    if (configPath == null) {
+      System.err.println("vpc-cni-agent: --config FILE is required");
+      System.exit(2);
+    }
+    try {
+      run(AgentConfig.load(configPath));
+    } catch (IllegalArgumentException | DatapathException e) {
+      logger.error("vpc-cni agent cannot start: {}", e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  static void run(AgentConfig config) throws Exception {
+    List<EniSpec> enis = StaticEniSource.load(config.enisFile());
+    NodeNetwork node = new NodeNetwork(config.nodeNetns(), config.routeTableBase());
+    node.prepare();
+    Datapath datapath;
+    Function<Allocation.Key, String> hostIf;
+    switch (config.mode()) {
+      case SHARED -> {
+        datapath = new SharedVethDatapath(node, config.mtu());
+        hostIf = k -> Names.hostVeth(k.containerId(), k.ifName());
+        enis.forEach(node::setupEni);
+      }
+      case EXCLUSIVE -> {
+        datapath = new ExclusiveEniDatapath(node, config.mtu());
+        hostIf = k -> Names.nodeVeth(k.containerId(), k.ifName());
+      }
+      case IPVLAN -> {
+        datapath = IpvlanDatapath.create(); // throws with the probe's cause where unsupported
+        hostIf = k -> "";
+      }
+      default -> throw new IllegalStateException();
+    }
+    Steps steps = PauseAtStep.fromEnv();
+    if (steps != Steps.NONE) {
+      logger.warn("TEST HOOK ENABLED: ADD pauses at step {}", ((PauseAtStep) steps).step());
+    }
+    CheckpointStore store = new CheckpointStore(config.stateDir());
+    IpPool pool = new IpPool(enis, config.mode(), store, Clock.systemUTC(), config.ipCooldown());
+    if (config.ipCooldown().toSeconds() < 120) {
+      logger.warn("ipCooldownSeconds {} is below conntrack's SYN_SENT timeout (120 s): a reused IP may receive a dead pod's packets",
+          config.ipCooldown().toSeconds());
+    }
+    CniService cni = new CniService(config.node(), pool, datapath, hostIf, steps, Clock.systemUTC());
+    Introspection introspection = new Introspection(config, pool);
+    new Reconciler(pool, datapath, node).run();
+    Function<AgentRequest, AgentResponse> dispatch =
+        req -> Introspection.VERB.equals(req.verb()) ? introspection.handle() : cni.handle(req);
+    AgentServer server = new AgentServer(config.socket(), dispatch);
+    cni.setReady(true);
+    server.start();
+    logger.info("vpc-cni agent ready on node {} in {} mode: {}", config.node(), config.mode().key(), pool.stats());
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  logger.info("vpc-cni agent stopping");
+                  server.close();
+                  stop.countDown();
+                }));
+    stop.await();
+  }
+}

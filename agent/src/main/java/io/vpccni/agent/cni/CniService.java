@@ -1,0 +1,271 @@
+package io.vpccni.agent.cni;
+
+import io.vpccni.agent.config.EniSpec;
+import io.vpccni.agent.datapath.Datapath;
+import io.vpccni.agent.datapath.DatapathException;
+import io.vpccni.agent.datapath.PodRequest;
+import io.vpccni.agent.datapath.Steps;
+import io.vpccni.agent.pool.IpPool;
+import io.vpccni.agent.pool.PoolExhaustedException;
+import io.vpccni.agent.pool.PoolStats;
+import io.vpccni.agent.store.Allocation;
+import io.vpccni.agentapi.AgentRequest;
+import io.vpccni.agentapi.AgentResponse;
+import io.vpccni.agentapi.FieldException;
+import io.vpccni.agentapi.JsonObject;
+import io.vpccni.netaddr.IpAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The agent's side of the CNI verbs. Requests for one container are serialized (a lock per
+ * container id); different pods proceed in parallel. No cloud call happens here: the IP comes from
+ * the node's pool.
+ *
+ * <p>ADD, in order: reserve an IP and record it PENDING (durable) → build the datapath → record it
+ * READY (durable) → answer. A crash anywhere in between leaves a PENDING record (or nothing), which
+ * DEL or the start-up reconcile removes together with whatever part of the datapath exists.
+ */
+public final class CniService {
+  private static final Logger logger = LoggerFactory.getLogger(CniService.class);
+  static final String VALID_ATTACHMENTS = "cni.dev/valid-attachments";
+
+  private final IpPool pool;
+  private final Datapath datapath;
+  private final Function<Allocation.Key, String> hostIfName;
+  private final Steps steps;
+  private final Clock clock;
+  private final String node;
+  private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private volatile boolean ready;
+
+  public CniService(
+      String node, IpPool pool, Datapath datapath, Function<Allocation.Key, String> hostIfName, Steps steps, Clock clock) {
+    this.node = node;
+    this.pool = pool;
+    this.datapath = datapath;
+    this.hostIfName = hostIfName;
+    this.steps = steps;
+    this.clock = clock;
+  }
+
+  /** Marks start-up (reconcile) done; STATUS reports unavailable before. */
+  public void setReady(boolean r) {
+    ready = r;
+  }
+
+  public AgentResponse handle(AgentRequest req) {
+    if (req.version() != AgentRequest.VERSION) {
+      return AgentResponse.error(
+          CniErrors.UNSUPPORTED_REQUEST,
+          "unsupported agent protocol version " + req.version(),
+          "this agent speaks version " + AgentRequest.VERSION + "; upgrade the vpc-cni binary and agent together");
+    }
+    MDC.put("node", node);
+    MDC.put("containerId", req.containerId());
+    MDC.put("pod", req.args().getOrDefault("K8S_POD_NAME", ""));
+    MDC.put("namespace", req.args().getOrDefault("K8S_POD_NAMESPACE", ""));
+    try {
+      return switch (req.verb()) {
+        case "ADD" -> withLock(req, () -> add(req));
+        case "DEL" -> withLock(req, () -> del(req));
+        case "CHECK" -> withLock(req, () -> check(req));
+        case "STATUS" -> status();
+        case "GC" -> gc(req);
+        default -> AgentResponse.error(CniErrors.UNSUPPORTED_REQUEST, "unknown verb \"" + req.verb() + "\"", "");
+      };
+    } catch (FieldException e) {
+      return AgentResponse.error(CniErrors.INVALID_CONFIG, e.getMessage(), "");
+    } catch (IOException e) {
+      logger.error("store write failed", e);
+      return AgentResponse.error(CniErrors.INTERNAL, "failed to record the allocation: " + e.getMessage(), "");
+    } catch (RuntimeException e) {
+      logger.error("unexpected failure in {}", req.verb(), e);
+      return AgentResponse.error(CniErrors.INTERNAL, "internal error in the vpc-cni agent: " + e, "");
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  private interface Op {
+    AgentResponse run() throws IOException;
+  }
+
+  private AgentResponse withLock(AgentRequest req, Op op) throws IOException {
+    if (req.containerId().isEmpty()) {
+      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_CONTAINERID is required for " + req.verb(), "");
+    }
+    if (req.ifName().isEmpty()) {
+      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_IFNAME is required for " + req.verb(), "");
+    }
+    ReentrantLock lock = locks.computeIfAbsent(req.containerId(), k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return op.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private AgentResponse add(AgentRequest req) throws IOException {
+    if (req.netns().isEmpty()) {
+      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS is required for ADD", "");
+    }
+    if (!Files.exists(Path.of(req.netns()))) {
+      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS " + req.netns() + " does not exist", "");
+    }
+    int mtu = (int) req.config().optInteger("mtu").orElse(0L).longValue();
+    Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
+    var existing = pool.find(key);
+    IpAddress preferred = null;
+    if (existing.isPresent()) {
+      Allocation a = existing.get();
+      EniSpec eni = pool.eniOf(a.ip()).orElse(null);
+      if (a.state() == Allocation.State.READY && eni != null && a.netns().equals(req.netns())) {
+        try {
+          logger.info("ADD repeated for an existing attachment; answering with it");
+          return AgentResponse.ok(withVersion(datapath.result(a, eni)));
+        } catch (DatapathException e) {
+          logger.warn("existing attachment is broken ({}); rebuilding it", e.getMessage());
+        }
+      }
+      datapath.teardown(a, eni);
+      pool.release(key, false);
+      preferred = a.ip();
+    }
+    Allocation alloc;
+    try {
+      alloc = pool.reserve(key, req.podRef(), req.netns(), hostIfName.apply(key), preferred);
+    } catch (PoolExhaustedException e) {
+      logger.warn("no IP for the pod: {}", e.getMessage());
+      return AgentResponse.error(
+          CniErrors.TRY_AGAIN,
+          "failed to allocate an IP for pod " + req.podRef() + ": " + e.getMessage(),
+          e.cooling() ? "released IPs become free after their cooldown" : "the controller adds IPs when the pool runs low");
+    }
+    MDC.put("ip", alloc.ip().toString());
+    steps.reached("reserved");
+    EniSpec eni = pool.eniOf(alloc.ip()).orElseThrow();
+    MDC.put("eni", eni.id());
+    try {
+      alloc = pool.update(datapath.prepare(alloc, eni));
+      steps.reached("prepared");
+      var setup = datapath.setup(new PodRequest(req.containerId(), req.ifName(), Path.of(req.netns()), mtu, req.podRef()), alloc, eni, steps);
+      pool.update(setup.allocation().withState(Allocation.State.READY));
+      steps.reached("committed");
+      logger.info("pod attached: {} on ENI {}", alloc.ip(), eni.id());
+      return AgentResponse.ok(withVersion(setup.result()));
+    } catch (DatapathException e) {
+      logger.warn("ADD failed, undoing: {}", e.getMessage());
+      datapath.teardown(alloc, eni);
+      pool.release(key, false);
+      return AgentResponse.error(e.code(), "failed to set up pod " + req.podRef() + " network: " + e.getMessage(), "");
+    }
+  }
+
+  private AgentResponse del(AgentRequest req) throws IOException {
+    Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
+    var existing = pool.find(key);
+    if (existing.isEmpty()) {
+      // Unknown attachment: DEL must succeed. Still remove a host interface that carries the
+      // derived name, in case a crash left one behind without a record.
+      datapath.teardown(
+          new Allocation(req.containerId(), req.ifName(), IpAddress.parse("0.0.0.0"), "", "", "",
+              hostIfName.apply(key), "", Allocation.State.PENDING, 0),
+          null);
+      return AgentResponse.ok();
+    }
+    Allocation a = existing.get();
+    MDC.put("ip", a.ip().toString());
+    datapath.teardown(a, pool.eniOf(a.ip()).orElse(null));
+    pool.release(key, true);
+    logger.info("pod detached: {} released to cooldown", a.ip());
+    return AgentResponse.ok();
+  }
+
+  private AgentResponse check(AgentRequest req) {
+    Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
+    var existing = pool.find(key);
+    if (existing.isEmpty() || existing.get().state() != Allocation.State.READY) {
+      return AgentResponse.error(
+          CniErrors.UNKNOWN_ATTACHMENT, "no attachment for container " + req.containerId() + " interface " + req.ifName(), "");
+    }
+    Allocation a = existing.get();
+    var prev = req.config().optObject("prevResult");
+    if (prev.isPresent()) {
+      List<JsonObject> ips = prev.get().objects("ips");
+      boolean match = ips.stream().anyMatch(ip -> ip.optString("address").map(s -> s.startsWith(a.ip() + "/")).orElse(false));
+      if (!ips.isEmpty() && !match) {
+        return AgentResponse.error(DatapathException.CHECK_FAILED, "prevResult does not list the pod's address " + a.ip(), "");
+      }
+    }
+    try {
+      datapath.check(a, pool.eniOf(a.ip()).orElse(null));
+      return AgentResponse.ok();
+    } catch (DatapathException e) {
+      return AgentResponse.error(e.code(), "check of pod " + req.podRef() + " failed: " + e.getMessage(), "");
+    }
+  }
+
+  private AgentResponse status() {
+    if (!ready) {
+      return AgentResponse.error(CniErrors.NOT_AVAILABLE, "the vpc-cni agent is starting (reconciling)", "");
+    }
+    PoolStats s = pool.stats();
+    if (s.free() == 0) {
+      return AgentResponse.error(
+          CniErrors.NOT_AVAILABLE,
+          "no free IP in the node's pool (" + s.total() + " total, " + s.used() + " used, " + s.cooling() + " cooling down)",
+          "");
+    }
+    return AgentResponse.ok();
+  }
+
+  private AgentResponse gc(AgentRequest req) throws IOException {
+    long started = clock.millis();
+    Set<Allocation.Key> valid = new HashSet<>();
+    for (JsonObject v : req.config().objects(VALID_ATTACHMENTS)) {
+      valid.add(new Allocation.Key(v.string("containerID"), v.string("ifname")));
+    }
+    int removed = 0;
+    for (Allocation a : pool.snapshot()) {
+      if (valid.contains(a.key()) || a.createdMillis() >= started) {
+        continue;
+      }
+      ReentrantLock lock = locks.computeIfAbsent(a.containerId(), k -> new ReentrantLock());
+      lock.lock();
+      try {
+        var now = pool.find(a.key());
+        if (now.isEmpty() || now.get().createdMillis() >= started) {
+          continue;
+        }
+        MDC.put("containerId", a.containerId());
+        datapath.teardown(now.get(), pool.eniOf(a.ip()).orElse(null));
+        pool.release(a.key(), true);
+        removed++;
+        logger.info("GC released stale attachment {} ({})", a.key(), a.ip());
+      } finally {
+        lock.unlock();
+      }
+    }
+    logger.info("GC done: {} valid attachments, {} stale released", valid.size(), removed);
+    return AgentResponse.ok();
+  }
+
+  private static JsonObject withVersion(JsonObject result) {
+    JsonObject out = JsonObject.create().put("cniVersion", "1.1.0");
+    out.map().putAll(result.map());
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+package io.vpccni.agent.config;
+
+import io.vpccni.agentapi.FieldException;
+import io.vpccni.agentapi.Json;
+import io.vpccni.agentapi.JsonException;
+import io.vpccni.agentapi.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The agent's configuration file (JSON). Every key is documented in {@code docs/agent-config.md};
+ * unknown keys are refused so that a typo does not silently fall back to a default.
+ *
+ * @param node this node's name
+ * @param socket the unix socket the CNI binary talks to (created 0600, root only)
+ * @param stateDir where the crash-safe allocation store lives
+ * @param nodeNetns the namespace holding the node's ENIs, or null for the agent's own namespace (a
+ *     real node with host networking); the local cluster and tests point it at a node namespace
+ * @param mode the datapath
+ * @param ipCooldown how long a released IP rests before it is handed out again
+ * @param enisFile the static ENI source
+ * @param routeTableBase ENI route tables are {@code routeTableBase + deviceIndex}
+ * @param mtu pod interface MTU; 0 = the ENI's MTU
+ */
+public record AgentConfig(
+    String node,
+    Path socket,
+    Path stateDir,
+    Path nodeNetns,
+    Mode mode,
+    Duration ipCooldown,
+    Path enisFile,
+    int routeTableBase,
+    int mtu) {
+
+  public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
+  public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
+  private static final Set<String> KEYS =
+      Set.of("node", "socket", "stateDir", "nodeNetns", "mode", "ipCooldownSeconds", "enisFile", "routeTableBase", "mtu");
+
+  /** Reads and validates a config file; errors name the file and the field. */
+  public static AgentConfig load(Path file) throws IOException {
+    String text = Files.readString(file);
+    try {
+      return parse(Json.parseObject(text));
+    } catch (JsonException | FieldException e) {
+      throw new IllegalArgumentException("invalid agent config " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static AgentConfig parse(JsonObject o) {
+    for (String k : o.map().keySet()) {
+      if (!KEYS.contains(k)) {
+        throw o.invalid(k, "unknown key (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+      }
+    }
+    Mode mode;
+    try {
+      mode = Mode.parse(o.optString("mode").orElse("shared"));
+    } catch (IllegalArgumentException e) {
+      throw o.invalid("mode", e.getMessage());
+    }
+    long cooldown = o.optInteger("ipCooldownSeconds").orElse(DEFAULT_COOLDOWN.toSeconds());
+    if (cooldown < 0 || cooldown > 86_400) {
+      throw o.invalid("ipCooldownSeconds", "must be between 0 and 86400, not " + cooldown);
+    }
+    long base = o.optInteger("routeTableBase").orElse(100L);
+    if (base < 1 || base > 1_000_000) {
+      throw o.invalid("routeTableBase", "must be between 1 and 1000000, not " + base);
+    }
+    if (base <= 255 && base + 64 >= 253) {
+      throw o.invalid("routeTableBase", "tables base..base+64 must avoid the kernel's 253-255 (default, main, local)");
+    }
+    long mtu = o.optInteger("mtu").orElse(0L);
+    if (mtu != 0 && (mtu < 576 || mtu > 65_535)) {
+      throw o.invalid("mtu", "must be 0 (the ENI's MTU) or between 576 and 65535, not " + mtu);
+    }
+    String node = o.string("node");
+    if (node.isBlank()) {
+      throw o.invalid("node", "must not be empty");
+    }
+    return new AgentConfig(
+        node,
+        Path.of(o.optString("socket").orElse(DEFAULT_SOCKET.toString())),
+        Path.of(o.optString("stateDir").orElse("/var/lib/vpc-cni")),
+        o.optString("nodeNetns").map(Path::of).orElse(null),
+        mode,
+        Duration.ofSeconds(cooldown),
+        Path.of(o.string("enisFile")),
+        (int) base,
+        (int) mtu);
+  }
+}

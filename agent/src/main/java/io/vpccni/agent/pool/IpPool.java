@@ -1,0 +1,202 @@
+package io.vpccni.agent.pool;
+
+import io.vpccni.agent.config.EniSpec;
+import io.vpccni.agent.config.Mode;
+import io.vpccni.agent.store.Allocation;
+import io.vpccni.agent.store.AllocationStore;
+import io.vpccni.agent.store.StoreState;
+import io.vpccni.netaddr.IpAddress;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The node's IP pool: which addresses the node's ENIs offer, which attachment holds which, and
+ * which rest in cooldown. Every change is written to the {@link AllocationStore} before the method
+ * returns, and in memory only if that write succeeded, so memory never runs ahead of disk.
+ *
+ * <p>An IP is never handed to two attachments: reserve and release run under one lock, and an IP is
+ * free only when no allocation (pending or ready) names it and its cooldown has passed. Released
+ * IPs rest for the cooldown (default 180 s, longer than conntrack's SYN_SENT timeout of 120 s) so
+ * a new pod never receives packets meant for the old one.
+ */
+public final class IpPool {
+  private final AllocationStore store;
+  private final Clock clock;
+  private final Duration cooldown;
+  private final Map<IpAddress, EniSpec> owner = new LinkedHashMap<>();
+  private Map<Allocation.Key, Allocation> allocations;
+  private Map<IpAddress, Long> coolUntil;
+
+  public IpPool(List<EniSpec> enis, Mode mode, AllocationStore store, Clock clock, Duration cooldown) throws IOException {
+    this.store = store;
+    this.clock = clock;
+    this.cooldown = cooldown;
+    for (EniSpec e : enis) {
+      if (mode == Mode.EXCLUSIVE) {
+        owner.put(e.primaryIp(), e);
+      } else {
+        for (IpAddress ip : e.ips()) {
+          owner.put(ip, e);
+        }
+      }
+    }
+    StoreState s = store.load();
+    this.allocations = new HashMap<>(s.allocations());
+    this.coolUntil = new HashMap<>(s.cooldown());
+  }
+
+  /** The ENI that offers {@code ip}, if any (an allocation may outlive its ENI in the source). */
+  public synchronized Optional<EniSpec> eniOf(IpAddress ip) {
+    return Optional.ofNullable(owner.get(ip));
+  }
+
+  public synchronized Optional<Allocation> find(Allocation.Key key) {
+    return Optional.ofNullable(allocations.get(key));
+  }
+
+  public synchronized List<Allocation> all() {
+    return new ArrayList<>(allocations.values());
+  }
+
+  /**
+   * Reserves an IP for {@code key} and records it as PENDING. Prefers the ENI with the fewest free
+   * IPs left (packs ENIs, so whole ENIs can be released later), then the lowest address.
+   *
+   * @param preferred an IP to reuse (a retried ADD keeps its address) or null
+   */
+  public synchronized Allocation reserve(
+      Allocation.Key key, String podRef, String netns, String hostIf, IpAddress preferred)
+      throws PoolExhaustedException, IOException {
+    Allocation existing = allocations.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    long now = clock.millis();
+    Set<IpAddress> used = usedIps();
+    IpAddress pick = null;
+    if (preferred != null && owner.containsKey(preferred) && !used.contains(preferred)) {
+      pick = preferred;
+    }
+    if (pick == null) {
+      Map<String, Integer> freeByEni = new HashMap<>();
+      List<IpAddress> candidates = new ArrayList<>();
+      for (IpAddress ip : owner.keySet()) {
+        if (!used.contains(ip) && coolUntil.getOrDefault(ip, 0L) <= now) {
+          candidates.add(ip);
+          freeByEni.merge(owner.get(ip).id(), 1, Integer::sum);
+        }
+      }
+      pick =
+          candidates.stream()
+              .min((a, b) -> {
+                int c = Integer.compare(freeByEni.get(owner.get(a).id()), freeByEni.get(owner.get(b).id()));
+                return c != 0 ? c : a.compareTo(b);
+              })
+              .orElse(null);
+    }
+    if (pick == null) {
+      int cooling = (int) owner.keySet().stream().filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now).count();
+      if (owner.isEmpty()) {
+        throw new PoolExhaustedException("the node has no pod IPs assigned to its ENIs", false);
+      }
+      if (cooling > 0) {
+        throw new PoolExhaustedException(
+            "all " + owner.size() + " pod IPs of the node are in use or cooling down (" + cooling + " cooling)", true);
+      }
+      throw new PoolExhaustedException("all " + owner.size() + " pod IPs of the node are in use", false);
+    }
+    Allocation a =
+        new Allocation(
+            key.containerId(), key.ifName(), pick, owner.get(pick).id(), podRef, netns, hostIf, "", Allocation.State.PENDING, now);
+    Map<Allocation.Key, Allocation> next = new HashMap<>(allocations);
+    next.put(key, a);
+    Map<IpAddress, Long> nextCool = new HashMap<>(coolUntil);
+    nextCool.remove(pick);
+    commit(next, nextCool);
+    return a;
+  }
+
+  /** Replaces an allocation record (state change, ENI interface name) durably. */
+  public synchronized Allocation update(Allocation a) throws IOException {
+    Map<Allocation.Key, Allocation> next = new HashMap<>(allocations);
+    next.put(a.key(), a);
+    commit(next, coolUntil);
+    return a;
+  }
+
+  /**
+   * Releases the attachment's IP. With {@code cool} it rests for the cooldown first (the pod may
+   * have used it); without, it is free at once (it never left this node's tables).
+   */
+  public synchronized Optional<Allocation> release(Allocation.Key key, boolean cool) throws IOException {
+    Allocation a = allocations.get(key);
+    if (a == null) {
+      return Optional.empty();
+    }
+    Map<Allocation.Key, Allocation> next = new HashMap<>(allocations);
+    next.remove(key);
+    Map<IpAddress, Long> nextCool = new HashMap<>(coolUntil);
+    long now = clock.millis();
+    nextCool.values().removeIf(until -> until <= now); // prune expired entries
+    if (cool && !cooldown.isZero()) {
+      nextCool.put(a.ip(), now + cooldown.toMillis());
+    }
+    commit(next, nextCool);
+    return Optional.of(a);
+  }
+
+  public synchronized PoolStats stats() {
+    long now = clock.millis();
+    Set<IpAddress> used = usedIps();
+    int usedInPool = (int) owner.keySet().stream().filter(used::contains).count();
+    int cooling = (int) owner.keySet().stream().filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now).count();
+    return new PoolStats(owner.size(), usedInPool, cooling, owner.size() - usedInPool - cooling);
+  }
+
+  /** Per-ENI view for introspection: ENI → (total, used). */
+  public synchronized Map<EniSpec, int[]> perEni() {
+    Set<IpAddress> used = usedIps();
+    Map<EniSpec, int[]> out = new LinkedHashMap<>();
+    for (Map.Entry<IpAddress, EniSpec> e : owner.entrySet()) {
+      int[] c = out.computeIfAbsent(e.getValue(), k -> new int[2]);
+      c[0]++;
+      if (used.contains(e.getKey())) {
+        c[1]++;
+      }
+    }
+    return out;
+  }
+
+  public synchronized Map<IpAddress, Long> cooldown() {
+    return Map.copyOf(coolUntil);
+  }
+
+  private Set<IpAddress> usedIps() {
+    Set<IpAddress> s = new HashSet<>();
+    for (Allocation a : allocations.values()) {
+      s.add(a.ip());
+    }
+    return s;
+  }
+
+  private void commit(Map<Allocation.Key, Allocation> next, Map<IpAddress, Long> nextCool) throws IOException {
+    store.save(new StoreState(next, nextCool));
+    allocations = next;
+    coolUntil = nextCool;
+  }
+
+  /** Allocations as a read-only collection, for reconcile. */
+  public synchronized Collection<Allocation> snapshot() {
+    return List.copyOf(allocations.values());
+  }
+}

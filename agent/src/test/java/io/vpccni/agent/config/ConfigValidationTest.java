@@ -1,0 +1,69 @@
+package io.vpccni.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vpccni.agentapi.FieldException;
+import io.vpccni.agentapi.Json;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ConfigValidationTest {
+  @Test
+  void defaults() {
+    AgentConfig c = AgentConfig.parse(Json.parseObject("{\"node\":\"n1\",\"enisFile\":\"/e.json\"}"));
+    assertThat(c.mode()).isEqualTo(Mode.SHARED);
+    assertThat(c.ipCooldown().toSeconds()).isGreaterThanOrEqualTo(120);
+    assertThat(c.socket().toString()).isEqualTo("/run/vpc-cni/agent.sock");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"enisFile\":\"/e\"}|node",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"mode\":\"bridge\"}|mode",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"ipCooldownSeconds\":-1}|ipCooldownSeconds",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"mtu\":100}|mtu",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"mtu\":\"1500\"}|mtu",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"routeTableBase\":200}|routeTableBase",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"sockett\":\"/x\"}|sockett",
+        "{\"node\":\"n\"}|enisFile",
+      })
+  void badAgentConfigNamesTheField(String json, String field) {
+    assertThatThrownBy(() -> AgentConfig.parse(Json.parseObject(json)))
+        .isInstanceOf(FieldException.class)
+        .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo(field));
+  }
+
+  static final String ENI =
+      "{\"id\":\"eni-1\",\"mac\":\"02:00:00:00:00:01\",\"deviceIndex\":1,\"subnet\":\"10.0.1.0/24\",\"gateway\":\"10.0.1.1\",\"primaryIp\":\"10.0.1.10\",\"ips\":[\"10.0.1.11\",\"10.0.1.12\"]}";
+
+  @Test
+  void goodEniFile() {
+    var enis = StaticEniSource.parse(Json.parseObject("{\"enis\":[" + ENI + "]}"));
+    assertThat(enis).hasSize(1);
+    assertThat(enis.get(0).ips()).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"mac\":\"02:00:00:00:00:01\"|\"mac\":\"nope\"|enis[0].mac",
+        "\"deviceIndex\":1|\"deviceIndex\":0|enis[0].deviceIndex",
+        "\"gateway\":\"10.0.1.1\"|\"gateway\":\"10.0.2.1\"|enis[0].gateway",
+        "\"10.0.1.12\"|\"10.0.9.12\"|enis[0].ips[1]",
+        "\"10.0.1.12\"|\"10.0.1.11\"|enis[0].ips[1]",
+        "\"10.0.1.12\"|\"10.0.1.1\"|enis[0].ips[1]",
+        "\"subnet\":\"10.0.1.0/24\"|\"subnet\":\"10.0.1.0/40\"|enis[0].subnet",
+        "\"primaryIp\":\"10.0.1.10\"|\"primaryIp\":\"10.0.1.11\"|enis[0].ips[0]",
+      })
+  void badEniFileNamesTheField(String from, String to, String field) {
+    String json = "{\"enis\":[" + ENI.replace(from, to) + "]}";
+    assertThatThrownBy(() -> StaticEniSource.parse(Json.parseObject(json)))
+        .isInstanceOf(FieldException.class)
+        .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo(field));
+  }
+}
