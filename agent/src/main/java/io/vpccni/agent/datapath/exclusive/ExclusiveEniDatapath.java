@@ -147,12 +147,9 @@ public final class ExclusiveEniDatapath implements Datapath {
       logger.warn("ENI {} ({}) is not back in the node namespace after teardown", eni.id(), eni.mac());
       return;
     }
-    quietly(() -> {
-      if (!back.get().name().equals(name)) {
-        host.linkSetName(back.get().index(), name);
-      }
-      host.linkSetUp(back.get().index());
-    });
+    if (!back.get().name().equals(name)) {
+      quietly(() -> host.linkSetName(back.get().index(), name));
+    }
   }
 
   @Override
