@@ -14,6 +14,7 @@ import io.vpccni.agent.datapath.exclusive.ExclusiveEniDatapath;
 import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
 import io.vpccni.agent.datapath.veth.SharedVethDatapath;
 import io.vpccni.agent.introspect.Introspection;
+import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.reconcile.Reconciler;
 import io.vpccni.agent.server.AgentServer;
@@ -95,8 +96,9 @@ public final class AgentMain {
       logger.warn("ipCooldownSeconds {} is below conntrack's SYN_SENT timeout (120 s): a reused IP may receive a dead pod's packets",
           config.ipCooldown().toSeconds());
     }
-    CniService cni = new CniService(config.node(), pool, datapath, hostIf, steps, Clock.systemUTC());
-    Introspection introspection = new Introspection(config, pool);
+    Timings timings = new Timings();
+    CniService cni = new CniService(config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings);
+    Introspection introspection = new Introspection(config, pool, timings);
     new Reconciler(pool, datapath, node).run();
     Function<AgentRequest, AgentResponse> dispatch =
         req -> Introspection.VERB.equals(req.verb()) ? introspection.handle() : cni.handle(req);

@@ -5,6 +5,7 @@ import io.vpccni.agent.datapath.Datapath;
 import io.vpccni.agent.datapath.DatapathException;
 import io.vpccni.agent.datapath.PodRequest;
 import io.vpccni.agent.datapath.Steps;
+import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.pool.PoolExhaustedException;
 import io.vpccni.agent.pool.PoolStats;
@@ -48,11 +49,19 @@ public final class CniService {
   private final Clock clock;
   private final String node;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Timings timings;
   private volatile boolean ready;
 
   public CniService(
-      String node, IpPool pool, Datapath datapath, Function<Allocation.Key, String> hostIfName, Steps steps, Clock clock) {
+      String node,
+      IpPool pool,
+      Datapath datapath,
+      Function<Allocation.Key, String> hostIfName,
+      Steps steps,
+      Clock clock,
+      Timings timings) {
     this.node = node;
+    this.timings = timings;
     this.pool = pool;
     this.datapath = datapath;
     this.hostIfName = hostIfName;
@@ -72,6 +81,7 @@ public final class CniService {
           "unsupported agent protocol version " + req.version(),
           "this agent speaks version " + AgentRequest.VERSION + "; upgrade the vpc-cni binary and agent together");
     }
+    long t0 = System.nanoTime();
     MDC.put("node", node);
     MDC.put("containerId", req.containerId());
     MDC.put("pod", req.args().getOrDefault("K8S_POD_NAME", ""));
@@ -94,6 +104,7 @@ public final class CniService {
       logger.error("unexpected failure in {}", req.verb(), e);
       return AgentResponse.error(CniErrors.INTERNAL, "internal error in the vpc-cni agent: " + e, "");
     } finally {
+      timings.record(req.verb(), System.nanoTime() - t0);
       MDC.clear();
     }
   }
@@ -161,7 +172,9 @@ public final class CniService {
     try {
       alloc = pool.update(datapath.prepare(alloc, eni));
       steps.reached("prepared");
+      long d0 = System.nanoTime();
       var setup = datapath.setup(new PodRequest(req.containerId(), req.ifName(), Path.of(req.netns()), mtu, req.podRef()), alloc, eni, steps);
+      timings.record("ADD.datapath", System.nanoTime() - d0);
       pool.update(setup.allocation().withState(Allocation.State.READY));
       steps.reached("committed");
       logger.info("pod attached: {} on ENI {}", alloc.ip(), eni.id());

@@ -2,6 +2,7 @@ package io.vpccni.agent.introspect;
 
 import io.vpccni.agent.config.AgentConfig;
 import io.vpccni.agent.config.EniSpec;
+import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.pool.PoolStats;
 import io.vpccni.agent.store.Allocation;
@@ -23,9 +24,12 @@ public final class Introspection {
   private final AgentConfig config;
   private final IpPool pool;
 
-  public Introspection(AgentConfig config, IpPool pool) {
+  private final Timings timings;
+
+  public Introspection(AgentConfig config, IpPool pool, Timings timings) {
     this.config = config;
     this.pool = pool;
+    this.timings = timings;
   }
 
   public AgentResponse handle() {
@@ -68,6 +72,7 @@ public final class Introspection {
             .put("mode", config.mode().key())
             .put("pool", stats)
             .put("enis", enis)
-            .put("attachments", pods));
+            .put("attachments", pods)
+            .put("timings", timings.summary()));
   }
 }
