@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# make bench: benchmarks that write reports to bench/results/. Needs root (namespaces).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -ntp -q -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/bench.classpath >/dev/null
+cp="bench/target/classes:$(cat bench/target/bench.classpath)"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$cp" io.vpccni.bench.CniLatencyBench "$PWD"
