@@ -64,7 +64,7 @@ for k in $(seq 1 $NODES); do
   mkdir -p "$WORK/node$k"
   echo "{\"enis\":[$enis]}" > "$WORK/node$k/enis.json"
   cat > "$WORK/node$k/agent.json" <<JSON
-{"node":"node$k","socket":"$WORK/node$k/agent.sock","stateDir":"$WORK/node$k/state","nodeNetns":"/run/netns/$N","enisFile":"$WORK/node$k/enis.json"}
+{"node":"node$k","socket":"$WORK/node$k/agent.sock","stateDir":"$WORK/node$k/state","metricsAddress":"127.0.0.1:0","nodeNetns":"/run/netns/$N","enisFile":"$WORK/node$k/enis.json"}
 JSON
   echo "  node$k: namespace $N, address 10.0.0.1$k, ENIs: $(ipn "$N" -br link | awk '/^eni/{printf "%s ", $1}')"
 done

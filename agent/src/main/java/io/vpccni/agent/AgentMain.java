@@ -14,6 +14,7 @@ import io.vpccni.agent.datapath.exclusive.ExclusiveEniDatapath;
 import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
 import io.vpccni.agent.datapath.veth.SharedVethDatapath;
 import io.vpccni.agent.introspect.Introspection;
+import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.reconcile.Reconciler;
@@ -97,9 +98,15 @@ public final class AgentMain {
           config.ipCooldown().toSeconds());
     }
     Timings timings = new Timings();
-    CniService cni = new CniService(config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings);
+    AgentMetrics metrics = new AgentMetrics(pool);
+    CniService cni = new CniService(config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings, metrics);
     Introspection introspection = new Introspection(config, pool, timings);
-    new Reconciler(pool, datapath, node).run();
+    metrics.reconciled(new Reconciler(pool, datapath, node).run());
+    if (!config.metricsAddress().isEmpty()) {
+      int port = metrics.serve(config.metricsAddress());
+      introspection.setMetricsPort(port);
+      logger.info("Prometheus metrics on {} (port {})", config.metricsAddress(), port);
+    }
     Function<AgentRequest, AgentResponse> dispatch =
         req -> Introspection.VERB.equals(req.verb()) ? introspection.handle() : cni.handle(req);
     AgentServer server = new AgentServer(config.socket(), dispatch);
@@ -113,6 +120,7 @@ public final class AgentMain {
                 () -> {
                   logger.info("vpc-cni agent stopping");
                   server.close();
+                  metrics.close();
                   stop.countDown();
                 }));
     stop.await();

@@ -191,7 +191,7 @@ public final class CniLatencyBench {
     vpc = StandInVpc.create(prefix, 1, 2, ipsPerEni);
     vpc.node(1).writeEniFile(work.resolve("enis.json"));
     String cfg = "{\"node\":\"bench\",\"socket\":\"" + work.resolve("agent.sock") + "\",\"stateDir\":\"" + work.resolve("state")
-        + "\",\"nodeNetns\":\"" + vpc.node(1).netnsPath() + "\",\"ipCooldownSeconds\":0,\"enisFile\":\"" + work.resolve("enis.json") + "\"}";
+        + "\",\"nodeNetns\":\"" + vpc.node(1).netnsPath() + "\",\"ipCooldownSeconds\":0,\"metricsAddress\":\"127.0.0.1:0\",\"enisFile\":\"" + work.resolve("enis.json") + "\"}";
     agent = AgentProcess.start(work, cfg, work.resolve("agent.sock"), Map.of("VPCCNI_LOG_LEVEL", "WARN"));
     for (int i = 0; i < Math.max(SEQ, CONC * CONC_ROUNDS); i++) {
       String ns = prefix + "-p" + i;

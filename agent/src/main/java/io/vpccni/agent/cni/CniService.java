@@ -5,6 +5,7 @@ import io.vpccni.agent.datapath.Datapath;
 import io.vpccni.agent.datapath.DatapathException;
 import io.vpccni.agent.datapath.PodRequest;
 import io.vpccni.agent.datapath.Steps;
+import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.pool.PoolExhaustedException;
@@ -50,6 +51,7 @@ public final class CniService {
   private final String node;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Timings timings;
+  private final AgentMetrics metrics;
   private volatile boolean ready;
 
   public CniService(
@@ -59,8 +61,10 @@ public final class CniService {
       Function<Allocation.Key, String> hostIfName,
       Steps steps,
       Clock clock,
-      Timings timings) {
+      Timings timings,
+      AgentMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
     this.timings = timings;
     this.pool = pool;
     this.datapath = datapath;
@@ -86,8 +90,9 @@ public final class CniService {
     MDC.put("containerId", req.containerId());
     MDC.put("pod", req.args().getOrDefault("K8S_POD_NAME", ""));
     MDC.put("namespace", req.args().getOrDefault("K8S_POD_NAMESPACE", ""));
+    AgentResponse resp = null;
     try {
-      return switch (req.verb()) {
+      resp = switch (req.verb()) {
         case "ADD" -> withLock(req, () -> add(req));
         case "DEL" -> withLock(req, () -> del(req));
         case "CHECK" -> withLock(req, () -> check(req));
@@ -95,16 +100,22 @@ public final class CniService {
         case "GC" -> gc(req);
         default -> AgentResponse.error(CniErrors.UNSUPPORTED_REQUEST, "unknown verb \"" + req.verb() + "\"", "");
       };
+      return resp;
     } catch (FieldException e) {
-      return AgentResponse.error(CniErrors.INVALID_CONFIG, e.getMessage(), "");
+      resp = AgentResponse.error(CniErrors.INVALID_CONFIG, e.getMessage(), "");
+      return resp;
     } catch (IOException e) {
       logger.error("store write failed", e);
-      return AgentResponse.error(CniErrors.INTERNAL, "failed to record the allocation: " + e.getMessage(), "");
+      resp = AgentResponse.error(CniErrors.INTERNAL, "failed to record the allocation: " + e.getMessage(), "");
+      return resp;
     } catch (RuntimeException e) {
       logger.error("unexpected failure in {}", req.verb(), e);
-      return AgentResponse.error(CniErrors.INTERNAL, "internal error in the vpc-cni agent: " + e, "");
+      resp = AgentResponse.error(CniErrors.INTERNAL, "internal error in the vpc-cni agent: " + e, "");
+      return resp;
     } finally {
-      timings.record(req.verb(), System.nanoTime() - t0);
+      long took = System.nanoTime() - t0;
+      timings.record(req.verb(), took);
+      metrics.request(req.verb(), resp == null || resp.isOk() ? "ok" : String.valueOf(resp.error().code()), took);
       MDC.clear();
     }
   }

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param enisFile the static ENI source
  * @param routeTableBase ENI route tables are {@code routeTableBase + deviceIndex}
  * @param mtu pod interface MTU; 0 = the ENI's MTU
+ * @param metricsAddress "ip:port" for Prometheus /metrics, "" to disable
  */
 public record AgentConfig(
     String node,
@@ -34,12 +35,13 @@ public record AgentConfig(
     Duration ipCooldown,
     Path enisFile,
     int routeTableBase,
-    int mtu) {
+    int mtu,
+    String metricsAddress) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
   private static final Set<String> KEYS =
-      Set.of("node", "socket", "stateDir", "nodeNetns", "mode", "ipCooldownSeconds", "enisFile", "routeTableBase", "mtu");
+      Set.of("node", "socket", "stateDir", "nodeNetns", "mode", "ipCooldownSeconds", "enisFile", "routeTableBase", "mtu", "metricsAddress");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -78,6 +80,23 @@ public record AgentConfig(
     if (mtu != 0 && (mtu < 576 || mtu > 65_535)) {
       throw o.invalid("mtu", "must be 0 (the ENI's MTU) or between 576 and 65535, not " + mtu);
     }
+    String metrics = o.optString("metricsAddress").orElse("127.0.0.1:61678");
+    if (!metrics.isEmpty()) {
+      int colon = metrics.lastIndexOf(':');
+      String host = colon < 0 ? "" : metrics.substring(0, colon);
+      String port = colon < 0 ? "" : metrics.substring(colon + 1);
+      boolean ok = !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit) && Integer.parseInt(port) <= 65535;
+      try {
+        if (ok && !host.isEmpty()) {
+          io.vpccni.netaddr.IpAddress.parse(host.replace("[", "").replace("]", ""));
+        }
+      } catch (IllegalArgumentException e) {
+        ok = false;
+      }
+      if (!ok) {
+        throw o.invalid("metricsAddress", "must be \"<ip>:<port>\" (or \"\" to disable), not \"" + metrics + "\"");
+      }
+    }
     String node = o.string("node");
     if (node.isBlank()) {
       throw o.invalid("node", "must not be empty");
@@ -91,6 +110,7 @@ public record AgentConfig(
         Duration.ofSeconds(cooldown),
         Path.of(o.string("enisFile")),
         (int) base,
-        (int) mtu);
+        (int) mtu,
+        metrics);
   }
 }

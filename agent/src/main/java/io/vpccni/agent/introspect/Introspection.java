@@ -25,11 +25,17 @@ public final class Introspection {
   private final IpPool pool;
 
   private final Timings timings;
+  private volatile int metricsPort;
 
   public Introspection(AgentConfig config, IpPool pool, Timings timings) {
     this.config = config;
     this.pool = pool;
     this.timings = timings;
+  }
+
+  /** The port /metrics is served on (0 if disabled), for operators and tests. */
+  public void setMetricsPort(int port) {
+    metricsPort = port;
   }
 
   public AgentResponse handle() {
@@ -70,6 +76,7 @@ public final class Introspection {
         JsonObject.create()
             .put("node", config.node())
             .put("mode", config.mode().key())
+            .put("metricsPort", metricsPort)
             .put("pool", stats)
             .put("enis", enis)
             .put("attachments", pods)

@@ -62,7 +62,7 @@ final class NodeHarness implements AutoCloseable {
   String agentConfig() {
     return "{\"node\":\"node1\",\"socket\":\"" + socket + "\",\"stateDir\":\"" + work.resolve("state") + "\",\"nodeNetns\":\""
         + node.netnsPath() + "\",\"mode\":\"" + mode + "\",\"ipCooldownSeconds\":" + cooldownSeconds + ",\"enisFile\":\""
-        + work.resolve("enis.json") + "\"}";
+        + work.resolve("enis.json") + "\",\"metricsAddress\":\"127.0.0.1:0\"}";
   }
 
   AgentProcess startAgent(Map<String, String> env) throws IOException, InterruptedException {

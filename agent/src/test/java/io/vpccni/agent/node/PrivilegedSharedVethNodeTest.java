@@ -77,10 +77,19 @@ class PrivilegedSharedVethNodeTest {
 
     JsonObject pool = h.introspect().object("pool");
     assertThat(pool.integer("used")).isEqualTo(30);
+    String metrics = scrape(h.introspect().integer("metricsPort"));
+    assertThat(metrics).contains("vpccni_pool_ips{state=\"used\"} 30.0").contains("vpccni_cni_requests_total{result=\"ok\",verb=\"ADD\"}");
     for (int i = 0; i < 30; i++) {
       h.del("mesh-" + i, h.prefix + "-p" + i);
     }
     assertThat(h.introspect().object("pool").integer("used")).isZero();
+  }
+
+  static String scrape(long port) throws Exception {
+    try (var client = java.net.http.HttpClient.newHttpClient()) {
+      var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+      return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
   }
 
   @Test
