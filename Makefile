@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export JAVA_HOME := /usr/lib/jvm/temurin-25-jdk-amd64
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
-APT_PACKAGES := iproute2 nftables iperf3 iputils-ping containernetworking-plugins containerd runc busybox-static procps util-linux jq
+APT_PACKAGES := iproute2 nftables iptables iperf3 iputils-ping containernetworking-plugins containerd runc busybox-static procps util-linux jq
 
 .PHONY: help deps build test unit demo bench clean
 .DEFAULT_GOAL := help

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Shared-ENI veth mode on one node of a stand-in VPC, every pod driven through the real CNI binary
@@ -158,6 +160,29 @@ class PrivilegedSharedVethNodeTest {
     assertThat(h.add("again", ns).ip()).isEqualTo(ip);
     assertThat(h.introspect().objects("attachments").stream().filter(a -> a.string("containerId").equals("again"))).hasSize(1);
     h.del("again", ns);
+  }
+
+  @ParameterizedTest(name = "cniVersion {0}")
+  @ValueSource(strings = {"0.4.0", "1.0.0", "1.1.0"})
+  @Order(8)
+  void everySpecVersionGetsItsOwnResultShape(String version) throws Exception {
+    String ns = h.podNs("v" + version.replace(".", ""));
+    String cid = "ver-" + version;
+    var r = h.cni("ADD", cid, ns, h.netconf(version));
+    assertThat(r.exit()).as(r.stdout()).isZero();
+    JsonObject res = r.json();
+    assertThat(res.string("cniVersion")).isEqualTo(version);
+    JsonObject ip = res.objects("ips").get(0);
+    if (version.equals("0.4.0")) {
+      assertThat(ip.string("version")).isEqualTo("4");
+    } else {
+      assertThat(ip.has("version")).isFalse();
+    }
+    assertThat(res.objects("interfaces").get((int) ip.integer("interface")).string("sandbox")).isEqualTo("/run/netns/" + ns);
+    assertThat(StandInVpc.ping(ns, StandInVpc.HOST_IP)).isTrue();
+    String conf = h.netconf(version).replace("}", ",\"prevResult\":" + r.stdout().strip() + "}");
+    assertThat(h.cni("CHECK", cid, ns, conf).exit()).isZero();
+    assertThat(h.cni("DEL", cid, ns, conf).exit()).isZero();
   }
 
   @Test
