@@ -426,7 +426,7 @@ public final class Containerd implements AutoCloseable {
       // close() is running from the hook itself
     }
     List<String> problems = new ArrayList<>();
-    if (cri != null && process != null && process.isAlive()) {
+    if (criAnswers()) {
       removeAllSandboxes(problems);
     }
     if (cri != null) {
@@ -438,6 +438,28 @@ public final class Containerd implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("cleanup of " + layout.runId() + " incomplete:\n  " + String.join("\n  ", problems));
     }
+  }
+
+  /** Whether containerd is there to stop its sandboxes itself; if it died, Teardown forces them. */
+  private boolean criAnswers() {
+    if (cri == null || process == null || !process.isAlive()) {
+      return false;
+    }
+    try {
+      cri.version();
+      return true;
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The containerd daemon itself (under its nsenter/timeout wrapper), while it runs. */
+  Optional<ProcessHandle> daemonProcess() {
+    if (process == null) {
+      return Optional.empty();
+    }
+    return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/containerd")).orElse(false))
+        .findFirst();
   }
 
   private void removeAllSandboxes(List<String> problems) {

@@ -55,7 +55,11 @@ public record NetworkNamespace(String name, Path path) {
 
   /** Names of the links in this namespace, as {@code ip -o link} lists them (without {@code @peer}). */
   public List<String> linkNames() {
-    String out = exec("ip", "-o", "link", "show").check().stdout();
+    return parseLinkNames(exec("ip", "-o", "link", "show").check().stdout());
+  }
+
+  /** Link names from {@code ip -o link show} output. */
+  static List<String> parseLinkNames(String out) {
     List<String> names = new ArrayList<>();
     for (String line : out.split("\n")) {
       String[] fields = line.split(":", 3);

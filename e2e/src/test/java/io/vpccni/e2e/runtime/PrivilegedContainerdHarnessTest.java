@@ -28,8 +28,8 @@ class PrivilegedContainerdHarnessTest {
 
   @Test
   void podsOnReferencePtpReachEachOtherAndDelLeavesNothing() throws Exception {
-    Containerd.unavailabilityCause().ifPresent(cause -> Assumptions.abort("containerd harness unavailable: " + cause));
     long t0 = System.nanoTime();
+    List<String> hostLinks = hostLinkNames();
     Containerd containerd = startOrSkip();
     RunLayout layout = containerd.layout();
     NetworkNamespace node = containerd.nodeNamespace();
@@ -55,6 +55,7 @@ class PrivilegedContainerdHarnessTest {
       }
       assertThat(a.ip()).isNotEqualTo(b.ip());
       assertThat(veths(node)).as("host-side veths in the node namespace").hasSize(2);
+      assertThat(hostLinkNames()).as("links of the test's own namespace while pods run").isEqualTo(hostLinks);
 
       ping(a, b.ip());
       ping(b, a.ip());
@@ -79,7 +80,45 @@ class PrivilegedContainerdHarnessTest {
     assertThat(Teardown.mountPointsUnder(layout.runDir())).isEmpty();
   }
 
+  @Test
+  void closeReleasesEverythingEvenAfterContainerdIsKilled() throws Exception {
+    Containerd containerd = startOrSkip();
+    RunLayout layout = containerd.layout();
+    PodSandbox pod;
+    try (containerd) {
+      containerd.installCni(Containerd.REFERENCE_PLUGINS, "10-ptp.conflist",
+          ptpConflist(containerd.runId() + "-ptp", containerd.scratchDir("ipam")));
+      pod = containerd.runPod("orphan");
+      ProcessHandle daemon = containerd.daemonProcess().orElseThrow();
+      daemon.destroyForcibly();
+      daemon.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      // No CRI left to call DEL: close() must force out the shim, the sandbox, its mounts and netns.
+    }
+    assertThat(pod.netns().exists()).as("pod netns after close").isFalse();
+    assertThat(Files.exists(Path.of("/run/netns", layout.nodeNetnsName()))).as("node netns after close").isFalse();
+    assertThat(layout.runDir()).doesNotExist();
+    assertThat(Teardown.mountPointsUnder(layout.runDir())).isEmpty();
+    assertThat(ProcessHandle.allProcesses()
+        .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(layout.runDir().toString()))
+            .orElse(false))
+        .toList()).as("processes of the run after close").isEmpty();
+    assertThat(Path.of("/sys/fs/cgroup/pids", layout.runId())).doesNotExist();
+    Path results = Path.of("/var/lib/cni/results");
+    if (Files.isDirectory(results)) {
+      try (Stream<Path> files = Files.list(results)) {
+        assertThat(files.map(Path::toString).filter(n -> n.contains(pod.id())).toList())
+            .as("libcni cache of the killed run").isEmpty();
+      }
+    }
+  }
+
+  /** Links of the namespace this JVM runs in, which no plugin may touch. */
+  private static List<String> hostLinkNames() {
+    return NetworkNamespace.parseLinkNames(Command.check(Duration.ofSeconds(10), "ip", "-o", "link", "show").stdout());
+  }
+
   private static Containerd startOrSkip() {
+    Containerd.unavailabilityCause().ifPresent(cause -> Assumptions.abort("containerd harness unavailable: " + cause));
     try {
       return Containerd.start(Containerd.Options.defaults().withLogCopyDir(Path.of("target", "e2e-logs")));
     } catch (RuntimeUnavailableException e) {
