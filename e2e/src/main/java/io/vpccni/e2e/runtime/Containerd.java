@@ -277,9 +277,22 @@ public final class Containerd implements AutoCloseable {
         layout.opt());
   }
 
+  /** How {@link #installCni} puts a plugin directory's entries into the run's bin_dir. */
+  public enum PluginInstall {
+    /** Symlink each top-level entry (fast; the plugin sees its path under the run's bin_dir). */
+    SYMLINK,
+    /** Copy the directory tree (for launchers that locate their files next to their own path). */
+    COPY
+  }
+
+  /** {@link #installCni(Path, String, String, PluginInstall)} with symlinks. */
+  public void installCni(Path pluginDir, String conflistFileName, String conflist) {
+    installCni(pluginDir, conflistFileName, conflist, PluginInstall.SYMLINK);
+  }
+
   /**
-   * Installs a CNI network: links every file of {@code pluginDir} into the run's bin_dir (plus the
-   * reference {@code loopback}, which containerd's CRI runs for every pod's {@code lo}, unless
+   * Installs a CNI network: puts every entry of {@code pluginDir} into the run's bin_dir (plus
+   * the reference {@code loopback}, which containerd's CRI runs for every pod's {@code lo}, unless
    * {@code pluginDir} has its own), writes the conflist into the run's conf_dir, and waits until
    * CRI reports NetworkReady. Once per run: containerd's CRI uses only the first conflist.
    *
@@ -287,14 +300,21 @@ public final class Containerd implements AutoCloseable {
    * @param conflistFileName e.g. {@code 10-vpc-cni.conflist}
    * @param conflist the conflist JSON (cniVersion at most 1.0.0 for containerd 1.6's libcni)
    */
-  public synchronized void installCni(Path pluginDir, String conflistFileName, String conflist) {
+  public synchronized void installCni(Path pluginDir, String conflistFileName, String conflist, PluginInstall how) {
     if (cniInstalled) {
       throw new IllegalStateException("a CNI network is already installed in " + layout.runId());
     }
     long t0 = System.nanoTime();
-    try (Stream<Path> plugins = Files.list(pluginDir)) {
-      for (Path plugin : plugins.filter(Files::isRegularFile).toList()) {
-        Files.createSymbolicLink(layout.cniBinDir().resolve(plugin.getFileName()), plugin.toAbsolutePath());
+    try {
+      Path source = pluginDir.toAbsolutePath();
+      if (how == PluginInstall.COPY) {
+        copyTree(source, layout.cniBinDir());
+      } else {
+        try (Stream<Path> entries = Files.list(source)) {
+          for (Path entry : entries.toList()) {
+            Files.createSymbolicLink(layout.cniBinDir().resolve(entry.getFileName()), entry);
+          }
+        }
       }
       Path loopback = layout.cniBinDir().resolve("loopback");
       if (!Files.exists(loopback)) {
@@ -341,6 +361,15 @@ public final class Containerd implements AutoCloseable {
             "PodSandboxStatus of " + name + " names no network namespace in its info: " + info));
     podNetns.add(netns);
     return new PodSandbox(id, name, status.getStatus().getNetwork().getIp(), NetworkNamespace.at(netns));
+  }
+
+  /** Runs one pod sandbox per name, in order, through the installed CNI network. */
+  public List<PodSandbox> runPods(String... names) {
+    List<PodSandbox> pods = new ArrayList<>();
+    for (String name : names) {
+      pods.add(runPod(name));
+    }
+    return List.copyOf(pods);
   }
 
   /** Stops (CNI DEL) and removes a pod sandbox, as the kubelet does when a pod is deleted. */
@@ -496,6 +525,19 @@ public final class Containerd implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     tree.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   private void copyLog() {

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Proves the containerd harness with Debian's reference plugins (ptp + host-local): two pod
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * run's node namespace, which has no link to the host, and the IPAM config installs no routes.
  */
 @Tag("e2e")
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PrivilegedContainerdHarnessTest {
 
   /** Reachable only inside the run's namespaces: the node namespace has no route to the host. */
@@ -45,13 +48,15 @@ class PrivilegedContainerdHarnessTest {
       String network = containerd.runId() + "-ptp";
       containerd.installCni(Containerd.REFERENCE_PLUGINS, "10-ptp.conflist", ptpConflist(network, ipamDir));
 
-      a = containerd.runPod("pod-a");
-      b = containerd.runPod("pod-b");
+      List<PodSandbox> pods = containerd.runPods("pod-a", "pod-b");
+      a = pods.get(0);
+      b = pods.get(1);
       podsUp = System.nanoTime();
       for (PodSandbox pod : List.of(a, b)) {
         assertThat(pod.ip()).as("IP of %s", pod).startsWith(SUBNET_PREFIX);
         assertThat(pod.netns().exists()).as("netns of %s", pod).isTrue();
         assertThat(pod.exec("ip", "-4", "-o", "addr", "show", "eth0").check().stdout()).contains(pod.ip() + "/24");
+        assertThat(pod.exec("ip", "-4", "route", "show").check().stdout()).as("routes of %s", pod).doesNotContain("default");
       }
       assertThat(a.ip()).isNotEqualTo(b.ip());
       assertThat(veths(node)).as("host-side veths in the node namespace").hasSize(2);
@@ -91,7 +96,7 @@ class PrivilegedContainerdHarnessTest {
       pod = containerd.runPod("orphan");
       ProcessHandle daemon = containerd.daemonProcess().orElseThrow();
       daemon.destroyForcibly();
-      daemon.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      daemon.onExit().get(10, TimeUnit.SECONDS);
       // No CRI left to call DEL: close() must force out the shim, the sandbox, its mounts and netns.
     }
     assertThat(pod.netns().exists()).as("pod netns after close").isFalse();
