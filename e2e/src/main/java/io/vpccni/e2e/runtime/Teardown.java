@@ -97,11 +97,12 @@ final class Teardown {
    * any in the run's cgroups (the sandbox containers).
    */
   private static void killProcesses(RunLayout layout, Set<Path> podNetns) {
+    // Only paths still bind-mounted from nsfs name a namespace; a bare leftover file's inode is an ext4 one.
+    Set<Path> nsfs = new HashSet<>(mounts().stream().filter(m -> m.fsType().equals("nsfs")).map(Mount::mountPoint).toList());
     Set<Long> inodes = new HashSet<>();
-    NetworkNamespace.inodeOf(NETNS_DIR.resolve(layout.nodeNetnsName())).ifPresent(inodes::add);
-    for (Path ns : podNetns) {
-      NetworkNamespace.inodeOf(ns).ifPresent(inodes::add);
-    }
+    Stream.concat(Stream.of(NETNS_DIR.resolve(layout.nodeNetnsName())), podNetns.stream())
+        .filter(nsfs::contains)
+        .forEach(ns -> NetworkNamespace.inodeOf(ns).ifPresent(inodes::add));
     String marker = layout.runDir() + "/";
     long self = ProcessHandle.current().pid();
     for (int round = 0; round < 3; round++) {
