@@ -64,6 +64,7 @@ public final class StandInVpc implements AutoCloseable {
   private final String host;
   private final List<Node> nodes = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
+  private String adoptedNode;
 
   private StandInVpc(String prefix) {
     this.prefix = prefix;
@@ -90,7 +91,28 @@ public final class StandInVpc implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #create}, with one node whose namespace already exists and belongs to someone else
+   * (a container runtime's node namespace): it is wired into the fabric but not deleted by {@link
+   * #close()}.
+   */
+  public static StandInVpc createAround(String prefix, String existingNodeNetns, int enis, int ipsPerEni) {
+    StandInVpc v = new StandInVpc(prefix);
+    v.adoptedNode = existingNodeNetns;
+    try {
+      v.build(1, enis, ipsPerEni);
+      return v;
+    } catch (RuntimeException e) {
+      v.close();
+      throw e;
+    }
+  }
+
   private void netnsAdd(String name) {
+    if (name.equals(adoptedNode)) {
+      ip(name, "link", "set", "lo", "up");
+      return;
+    }
     Cmd.ok("ip", "netns", "add", name);
     namespaces.add(name);
     ip(name, "link", "set", "lo", "up");
@@ -136,7 +158,7 @@ public final class StandInVpc implements AutoCloseable {
   }
 
   private void addNode(int k, int eniCount, int ipsPerEni) {
-    String ns = prefix + "-node" + k;
+    String ns = adoptedNode != null ? adoptedNode : prefix + "-node" + k;
     String nodeIp = "10.0.0." + (10 + k);
     netnsAdd(ns);
     String fport = "f-n" + k;
