@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * deleted; a JVM shutdown hook does the same if the run is cut short. Creating namespaces needs
  * root: call {@link Privileged#assumeRoot()} first (the methods here call it too).
  */
-public final class NetnsExtension implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+public final class NetnsExtension
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
   private static final Pattern SHORT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
   private static final String ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -130,6 +132,12 @@ public final class NetnsExtension implements BeforeEachCallback, AfterEachCallba
     if (!ns.name().startsWith(prefix + "-")) {
       throw new IllegalArgumentException(ns + " was not created by this extension (prefix " + prefix + ")");
     }
+  }
+
+  /** Skips the whole class, naming what is missing, unless running as root with iproute2. */
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    Privileged.assumeRoot();
   }
 
   @Override
