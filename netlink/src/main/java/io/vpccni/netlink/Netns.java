@@ -2,8 +2,6 @@ package io.vpccni.netlink;
 
 import io.vpccni.netlink.internal.Errors;
 import io.vpccni.netlink.internal.ffm.Libc;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -48,34 +46,32 @@ public final class Netns implements AutoCloseable {
    */
   public static Netns open(Path path) {
     String p = path.toString();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = Libc.allocateErrno(arena);
-      int fd = Libc.open(errno, arena.allocateFrom(p), Libc.O_RDONLY | Libc.O_CLOEXEC);
-      if (fd < 0) {
-        if (-fd == Errors.ENOENT || -fd == Errors.ESRCH || -fd == 20 /* ENOTDIR */) {
-          throw new NetnsGoneException(p, Errors.name(-fd) + " (" + Libc.strerror(-fd) + ")");
-        }
-        throw Errors.syscall("open network namespace " + p, -fd);
+    int fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
+    if (fd < 0) {
+      if (-fd == Errors.ENOENT || -fd == Errors.ESRCH || -fd == Errors.ENOTDIR) {
+        throw new NetnsGoneException(p, Errors.name(-fd) + " (" + Libc.strerror(-fd) + ")");
       }
-      boolean ok = false;
-      try {
-        int type = Libc.ioctl(errno, fd, Libc.NS_GET_NSTYPE);
-        if (type < 0) {
-          throw new NetnsGoneException(p, "not a namespace file (NS_GET_NSTYPE: " + Errors.name(-type) + ")");
-        }
-        if (type != Libc.CLONE_NEWNET) {
-          throw new NetnsGoneException(p, "a namespace, but not a network namespace");
-        }
-        long ino = Libc.inode(errno, fd);
-        if (ino < 0) {
-          throw Errors.syscall("stat network namespace " + p, (int) -ino);
-        }
-        ok = true;
-        return new Netns(path, fd, ino);
-      } finally {
-        if (!ok) {
-          Libc.close(errno, fd);
-        }
+      throw Errors.syscall("open network namespace " + p, -fd);
+    }
+    boolean ok = false;
+    try {
+      int type = Libc.namespaceType(fd);
+      if (type < 0) {
+        throw new NetnsGoneException(
+            p, "not a namespace file (NS_GET_NSTYPE: " + Errors.name(-type) + ")");
+      }
+      if (type != Libc.CLONE_NEWNET) {
+        throw new NetnsGoneException(p, "a namespace, but not a network namespace");
+      }
+      long ino = Libc.inode(fd);
+      if (ino < 0) {
+        throw Errors.syscall("stat network namespace " + p, (int) -ino);
+      }
+      ok = true;
+      return new Netns(path, fd, ino);
+    } finally {
+      if (!ok) {
+        Libc.close(fd);
       }
     }
   }
@@ -142,37 +138,31 @@ public final class Netns implements AutoCloseable {
   }
 
   private <T> T inside(int target, Callable<T> task) throws Exception {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = Libc.allocateErrno(arena);
-      int home =
-          Libc.open(errno, arena.allocateFrom(THREAD_SELF), Libc.O_RDONLY | Libc.O_CLOEXEC);
-      if (home < 0) {
-        throw Errors.syscall("open the current thread's network namespace", -home);
+    int home = Libc.open(THREAD_SELF, Libc.O_RDONLY | Libc.O_CLOEXEC);
+    if (home < 0) {
+      throw Errors.syscall("open the current thread's network namespace", -home);
+    }
+    try {
+      int r = Libc.setns(target, Libc.CLONE_NEWNET);
+      if (r < 0) {
+        throw Errors.syscall("enter network namespace " + path, -r);
       }
       try {
-        int r = Libc.setns(errno, target, Libc.CLONE_NEWNET);
-        if (r < 0) {
-          throw Errors.syscall("enter network namespace " + path, -r);
-        }
-        try {
-          return task.call();
-        } finally {
-          // If this fails the thread stays in the target namespace; it is about to end and runs
-          // nothing else, so nothing else can observe the wrong namespace.
-          Libc.setns(errno, home, Libc.CLONE_NEWNET);
-        }
+        return task.call();
       } finally {
-        Libc.close(errno, home);
+        // If this fails the thread stays in the target namespace; it is about to end and runs
+        // nothing else, so nothing else can observe the wrong namespace.
+        Libc.setns(home, Libc.CLONE_NEWNET);
       }
+    } finally {
+      Libc.close(home);
     }
   }
 
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      try (Arena arena = Arena.ofConfined()) {
-        Libc.close(Libc.allocateErrno(arena), fd);
-      }
+      Libc.close(fd);
     }
   }
 

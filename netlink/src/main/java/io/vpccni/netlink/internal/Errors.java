@@ -15,6 +15,7 @@ public final class Errors {
   public static final int EINTR = 4;
   public static final int EEXIST = 17;
   public static final int ENODEV = 19;
+  public static final int ENOTDIR = 20;
   public static final int EINVAL = 22;
   public static final int ENOTTY = 25;
   public static final int EOPNOTSUPP = 95;

@@ -32,8 +32,6 @@ public final class Libc {
   public static final int NETLINK_ROUTE = 0;
   public static final int SOL_SOCKET = 1;
   public static final int SO_RCVTIMEO = 20;
-  public static final int SO_SNDBUF = 7;
-  public static final int SO_RCVBUF = 8;
   public static final int SOL_NETLINK = 270;
   public static final int NETLINK_CAP_ACK = 10;
   public static final int NETLINK_EXT_ACK = 11;
@@ -86,7 +84,6 @@ public final class Libc {
             Linker.Option.firstVariadicArg(2));
     static final MethodHandle FSTAT =
         downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    static final MethodHandle GETPID = downcallNoErrno("getpid", FunctionDescriptor.of(JAVA_INT));
   }
 
   /** strerror: only needed on error paths, linked on first use. */
@@ -114,7 +111,7 @@ public final class Libc {
         .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
   }
 
-  /** A segment to receive errno; one per thread or per socket, never shared concurrently. */
+  /** A segment to receive errno; one per call or per socket, never shared concurrently. */
   public static MemorySegment allocateErrno(Arena arena) {
     return arena.allocate(CAPTURE_LAYOUT);
   }
@@ -192,47 +189,55 @@ public final class Libc {
     }
   }
 
-  public static int open(MemorySegment errno, MemorySegment path, int flags) {
-    try {
-      return result((int) Ns.OPEN.invokeExact(errno, path, flags), errno);
+  /** open(2) of a path with {@code flags}: the fd, or {@code -errno}. */
+  public static int open(String path, int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Ns.OPEN.invokeExact(errno, arena.allocateFrom(path), flags), errno);
     } catch (Throwable t) {
       throw linkageFailure(t);
     }
   }
 
-  public static int setns(MemorySegment errno, int fd, int nstype) {
-    try {
+  /** close(2): 0 or {@code -errno}. */
+  public static int close(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      return close(allocateErrno(arena), fd);
+    }
+  }
+
+  /** setns(2) on the calling thread: 0 or {@code -errno}. */
+  public static int setns(int fd, int nstype) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
       return result((int) Ns.SETNS.invokeExact(errno, fd, nstype), errno);
     } catch (Throwable t) {
       throw linkageFailure(t);
     }
   }
 
-  /** ioctl(fd, request) with no argument; for NS_GET_NSTYPE the result is a CLONE_NEW* value. */
-  public static int ioctl(MemorySegment errno, int fd, long request) {
-    try {
-      return result((int) Ns.IOCTL.invokeExact(errno, fd, request), errno);
+  /**
+   * ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* value of the namespace an nsfs fd refers to, or
+   * {@code -errno} (ENOTTY for a file that is not a namespace).
+   */
+  public static int namespaceType(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Ns.IOCTL.invokeExact(errno, fd, NS_GET_NSTYPE), errno);
     } catch (Throwable t) {
       throw linkageFailure(t);
     }
   }
 
-  /** The inode number of an open file, or {@code -errno}. */
-  public static long inode(MemorySegment errno, int fd) {
+  /** The inode number of an open file (fstat), or {@code -errno}. */
+  public static long inode(int fd) {
     // struct stat is 144 bytes on x86_64 and 128 on arm64; st_ino is the second 64-bit field
     // on both (after st_dev). A larger buffer keeps either layout in bounds.
     try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
       MemorySegment stat = arena.allocate(256, 8);
       int r = (int) Ns.FSTAT.invokeExact(errno, fd, stat);
       return r < 0 ? -errno(errno) : stat.get(JAVA_LONG, 8);
-    } catch (Throwable t) {
-      throw linkageFailure(t);
-    }
-  }
-
-  public static int getpid() {
-    try {
-      return (int) Ns.GETPID.invokeExact();
     } catch (Throwable t) {
       throw linkageFailure(t);
     }
