@@ -87,8 +87,13 @@ public final class KernelProbes {
           }
           default -> {
             return new UnsupportedOperationException(
-                "cannot tell whether the kernel supports " + kind + " (" + op + ": "
-                    + Errors.name(e.errno()) + ")",
+                "cannot tell whether the kernel supports "
+                    + kind
+                    + " ("
+                    + op
+                    + ": "
+                    + Errors.name(e.errno())
+                    + ")",
                 Errors.of(op, e.errno(), e.extAck(), false));
           }
         }

@@ -22,6 +22,10 @@ public record Neigh(int linkIndex, IpAddress ip, MacAddress mac, int state) {
 
   @Override
   public String toString() {
-    return ip + " dev " + linkIndex + (mac == null ? "" : " lladdr " + mac) + (isPermanent() ? " PERMANENT" : " state 0x" + Integer.toHexString(state));
+    return ip
+        + " dev "
+        + linkIndex
+        + (mac == null ? "" : " lladdr " + mac)
+        + (isPermanent() ? " PERMANENT" : " state 0x" + Integer.toHexString(state));
   }
 }

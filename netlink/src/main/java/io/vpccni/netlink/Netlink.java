@@ -56,7 +56,8 @@ public final class Netlink implements AutoCloseable {
   // ---- links
 
   public List<Link> linkList() {
-    return conn.dump(Rtnl.RTM_GETLINK, LinkMessages::dumpRequest, LinkMessages::decode, () -> "list links");
+    return conn.dump(
+        Rtnl.RTM_GETLINK, LinkMessages::dumpRequest, LinkMessages::decode, () -> "list links");
   }
 
   public Optional<Link> linkByName(String name) {
@@ -80,7 +81,8 @@ public final class Netlink implements AutoCloseable {
 
   private Optional<Link> getLink(int index, String name, Supplier<String> op) {
     try {
-      List<Link> l = conn.get(Rtnl.RTM_GETLINK, LinkMessages.get(index, name), LinkMessages::decode, op, true);
+      List<Link> l =
+          conn.get(Rtnl.RTM_GETLINK, LinkMessages.get(index, name), LinkMessages::decode, op, true);
       return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     } catch (LinkNotFoundException e) {
       return Optional.empty();
@@ -102,7 +104,9 @@ public final class Netlink implements AutoCloseable {
     checkName("veth name", spec.name());
     checkName("veth peer name", spec.peerName());
     String where = spec.peerNs() == null ? "" : " netns " + spec.peerNs().path();
-    create(w -> LinkMessages.veth(w, spec), () -> "add veth " + spec.name() + " peer " + spec.peerName() + where);
+    create(
+        w -> LinkMessages.veth(w, spec),
+        () -> "add veth " + spec.name() + " peer " + spec.peerName() + where);
     return created(spec.name());
   }
 
@@ -138,26 +142,35 @@ public final class Netlink implements AutoCloseable {
     return created(name);
   }
 
-  private void create(Consumer<NlMsgWriter> body,
-      Supplier<String> op) {
+  private void create(Consumer<NlMsgWriter> body, Supplier<String> op) {
     conn.write(Rtnl.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, body, op, false);
   }
 
   private Link created(String name) {
-    return linkByName(name).orElseThrow(() -> new LinkNotFoundException(name + " (deleted right after it was created)"));
+    return linkByName(name)
+        .orElseThrow(
+            () -> new LinkNotFoundException(name + " (deleted right after it was created)"));
   }
 
   private static void checkName(String field, String name) {
     if (name == null || name.isEmpty() || name.length() >= IFNAMSIZ) {
       throw new IllegalArgumentException(field + " must have 1 to 15 characters: \"" + name + "\"");
     }
-    if (name.equals(".") || name.equals("..") || name.chars().anyMatch(c -> c == '/' || c == ':' || c <= ' ')) {
-      throw new IllegalArgumentException(field + " is not a valid interface name: \"" + name + "\"");
+    if (name.equals(".")
+        || name.equals("..")
+        || name.chars().anyMatch(c -> c == '/' || c == ':' || c <= ' ')) {
+      throw new IllegalArgumentException(
+          field + " is not a valid interface name: \"" + name + "\"");
     }
   }
 
   public void linkDel(int index) {
-    conn.write(Rtnl.RTM_DELLINK, 0, w -> LinkMessages.ifinfomsg(w, index, 0, 0), () -> "delete link " + index, true);
+    conn.write(
+        Rtnl.RTM_DELLINK,
+        0,
+        w -> LinkMessages.ifinfomsg(w, index, 0, 0),
+        () -> "delete link " + index,
+        true);
   }
 
   public void linkDel(String name) {
@@ -173,22 +186,35 @@ public final class Netlink implements AutoCloseable {
   }
 
   public void linkSetMtu(int index, int mtu) {
-    setLink(index, -1, w -> w.attrU32(Rtnl.IFLA_MTU, mtu), () -> "set link " + index + " mtu " + mtu);
+    setLink(
+        index, -1, w -> w.attrU32(Rtnl.IFLA_MTU, mtu), () -> "set link " + index + " mtu " + mtu);
   }
 
   public void linkSetMac(int index, MacAddress mac) {
-    setLink(index, -1, w -> w.attr(Rtnl.IFLA_ADDRESS, mac.toBytes()), () -> "set link " + index + " address " + mac);
+    setLink(
+        index,
+        -1,
+        w -> w.attr(Rtnl.IFLA_ADDRESS, mac.toBytes()),
+        () -> "set link " + index + " address " + mac);
   }
 
   public void linkSetName(int index, String name) {
     checkName("link name", name);
-    setLink(index, -1, w -> w.attrString(Rtnl.IFLA_IFNAME, name), () -> "set link " + index + " name " + name);
+    setLink(
+        index,
+        -1,
+        w -> w.attrString(Rtnl.IFLA_IFNAME, name),
+        () -> "set link " + index + " name " + name);
   }
 
   /** Moves the link into {@code target}; its index there may differ (look it up by name or MAC). */
   public void linkSetNetns(int index, Netns target) {
     int fd = target.fd();
-    setLink(index, -1, w -> w.attrU32(Rtnl.IFLA_NET_NS_FD, fd), () -> "set link " + index + " netns " + target.path());
+    setLink(
+        index,
+        -1,
+        w -> w.attrU32(Rtnl.IFLA_NET_NS_FD, fd),
+        () -> "set link " + index + " netns " + target.path());
   }
 
   /**
@@ -196,19 +222,22 @@ public final class Netlink implements AutoCloseable {
    *
    * @param upFlag IFF_UP or 0 to change the administrative state, -1 to leave it
    */
-  private void setLink(int index, int upFlag,
-      Consumer<NlMsgWriter> attrs,
-      Supplier<String> op) {
-    conn.write(Rtnl.RTM_NEWLINK, 0, w -> {
-      if (upFlag < 0) {
-        LinkMessages.ifinfomsg(w, index, 0, 0);
-      } else {
-        LinkMessages.ifinfomsg(w, index, upFlag, Rtnl.IFF_UP);
-      }
-      if (attrs != null) {
-        attrs.accept(w);
-      }
-    }, op, true);
+  private void setLink(int index, int upFlag, Consumer<NlMsgWriter> attrs, Supplier<String> op) {
+    conn.write(
+        Rtnl.RTM_NEWLINK,
+        0,
+        w -> {
+          if (upFlag < 0) {
+            LinkMessages.ifinfomsg(w, index, 0, 0);
+          } else {
+            LinkMessages.ifinfomsg(w, index, upFlag, Rtnl.IFF_UP);
+          }
+          if (attrs != null) {
+            attrs.accept(w);
+          }
+        },
+        op,
+        true);
   }
 
   /**
@@ -217,37 +246,66 @@ public final class Netlink implements AutoCloseable {
    * ENODEV). Nothing is created either way, since every kind probed needs a lower device.
    */
   NlError probeLinkKind(String name, String kind) {
-    return conn.tryWrite(Rtnl.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, w -> LinkMessages.kindOnly(w, name, kind));
+    return conn.tryWrite(
+        Rtnl.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, w -> LinkMessages.kindOnly(w, name, kind));
   }
 
   // ---- addresses
 
   public void addrAdd(Addr addr) {
-    conn.write(Rtnl.RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, w -> AddrMessages.encode(w, addr), () -> "add address " + addr, false);
+    conn.write(
+        Rtnl.RTM_NEWADDR,
+        NLM_F_CREATE | NLM_F_EXCL,
+        w -> AddrMessages.encode(w, addr),
+        () -> "add address " + addr,
+        false);
   }
 
   public void addrDel(Addr addr) {
-    conn.write(Rtnl.RTM_DELADDR, 0, w -> AddrMessages.encode(w, addr), () -> "delete address " + addr, false);
+    conn.write(
+        Rtnl.RTM_DELADDR,
+        0,
+        w -> AddrMessages.encode(w, addr),
+        () -> "delete address " + addr,
+        false);
   }
 
   /** Addresses of one link (index > 0) or of all links (0), for one family (2, 10) or both (0). */
   public List<Addr> addrList(int linkIndex, int family) {
-    return conn.dump(Rtnl.RTM_GETADDR, w -> AddrMessages.dumpRequest(w, linkIndex, family),
-        AddrMessages.decoder(linkIndex, family), () -> "list addresses");
+    return conn.dump(
+        Rtnl.RTM_GETADDR,
+        w -> AddrMessages.dumpRequest(w, linkIndex, family),
+        AddrMessages.decoder(linkIndex, family),
+        () -> "list addresses");
   }
 
   // ---- routes
 
   public void routeAdd(Route route) {
-    conn.write(Rtnl.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, w -> RouteMessages.encodeNew(w, route), () -> "add route " + route, false);
+    conn.write(
+        Rtnl.RTM_NEWROUTE,
+        NLM_F_CREATE | NLM_F_EXCL,
+        w -> RouteMessages.encodeNew(w, route),
+        () -> "add route " + route,
+        false);
   }
 
   public void routeReplace(Route route) {
-    conn.write(Rtnl.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, w -> RouteMessages.encodeNew(w, route), () -> "replace route " + route, false);
+    conn.write(
+        Rtnl.RTM_NEWROUTE,
+        NLM_F_CREATE | NLM_F_REPLACE,
+        w -> RouteMessages.encodeNew(w, route),
+        () -> "replace route " + route,
+        false);
   }
 
   public void routeDel(Route route) {
-    conn.write(Rtnl.RTM_DELROUTE, 0, w -> RouteMessages.encodeDel(w, route), () -> "delete route " + route, false);
+    conn.write(
+        Rtnl.RTM_DELROUTE,
+        0,
+        w -> RouteMessages.encodeDel(w, route),
+        () -> "delete route " + route,
+        false);
   }
 
   /**
@@ -256,8 +314,11 @@ public final class Netlink implements AutoCloseable {
    */
   public List<Route> routeList(int table, int family) {
     try {
-      return conn.dump(Rtnl.RTM_GETROUTE, w -> RouteMessages.dumpRequest(w, table, family),
-          RouteMessages.decoder(table, family), () -> "list routes" + (table > 0 ? " table " + table : ""));
+      return conn.dump(
+          Rtnl.RTM_GETROUTE,
+          w -> RouteMessages.dumpRequest(w, table, family),
+          RouteMessages.decoder(table, family),
+          () -> "list routes" + (table > 0 ? " table " + table : ""));
     } catch (NotFoundException noSuchTable) {
       return List.of(); // strict dumps of one family answer ENOENT for a table that does not exist
     }
@@ -266,11 +327,17 @@ public final class Netlink implements AutoCloseable {
   // ---- rules
 
   public void ruleAdd(Rule rule) {
-    conn.write(Rtnl.RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, w -> RuleMessages.encode(w, rule), () -> "add rule " + rule, false);
+    conn.write(
+        Rtnl.RTM_NEWRULE,
+        NLM_F_CREATE | NLM_F_EXCL,
+        w -> RuleMessages.encode(w, rule),
+        () -> "add rule " + rule,
+        false);
   }
 
   public void ruleDel(Rule rule) {
-    conn.write(Rtnl.RTM_DELRULE, 0, w -> RuleMessages.encode(w, rule), () -> "delete rule " + rule, false);
+    conn.write(
+        Rtnl.RTM_DELRULE, 0, w -> RuleMessages.encode(w, rule), () -> "delete rule " + rule, false);
   }
 
   /**
@@ -278,24 +345,41 @@ public final class Netlink implements AutoCloseable {
    * model (fwmark, oif, uid range...) are not shown.
    */
   public List<Rule> ruleList(int family) {
-    return conn.dump(Rtnl.RTM_GETRULE, w -> RuleMessages.dumpRequest(w, family), RuleMessages.decoder(family), () -> "list rules");
+    return conn.dump(
+        Rtnl.RTM_GETRULE,
+        w -> RuleMessages.dumpRequest(w, family),
+        RuleMessages.decoder(family),
+        () -> "list rules");
   }
 
   // ---- neighbours
 
   /** Adds or replaces (NLM_F_CREATE | NLM_F_REPLACE) a neighbour entry. */
   public void neighSet(Neigh neigh) {
-    conn.write(Rtnl.RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, w -> NeighMessages.encode(w, neigh, true), () -> "set neighbour " + neigh, false);
+    conn.write(
+        Rtnl.RTM_NEWNEIGH,
+        NLM_F_CREATE | NLM_F_REPLACE,
+        w -> NeighMessages.encode(w, neigh, true),
+        () -> "set neighbour " + neigh,
+        false);
   }
 
   public void neighDel(Neigh neigh) {
-    conn.write(Rtnl.RTM_DELNEIGH, 0, w -> NeighMessages.encode(w, neigh, false), () -> "delete neighbour " + neigh.ip() + " dev " + neigh.linkIndex(), false);
+    conn.write(
+        Rtnl.RTM_DELNEIGH,
+        0,
+        w -> NeighMessages.encode(w, neigh, false),
+        () -> "delete neighbour " + neigh.ip() + " dev " + neigh.linkIndex(),
+        false);
   }
 
   /** Neighbours of one link (index > 0) or all (0), for one family (2, 10) or both (0). */
   public List<Neigh> neighList(int linkIndex, int family) {
-    return conn.dump(Rtnl.RTM_GETNEIGH, w -> NeighMessages.dumpRequest(w, linkIndex, family),
-        NeighMessages.decoder(linkIndex, family), () -> "list neighbours");
+    return conn.dump(
+        Rtnl.RTM_GETNEIGH,
+        w -> NeighMessages.dumpRequest(w, linkIndex, family),
+        NeighMessages.decoder(linkIndex, family),
+        () -> "list neighbours");
   }
 
   @Override

@@ -97,8 +97,8 @@ public final class Netns implements AutoCloseable {
   /**
    * Runs {@code task} inside this namespace on a new platform thread and returns its result; the
    * task's own exception is rethrown as is. The thread opens its original namespace first, enters
-   * this one, and switches back in a finally block; it runs nothing else and ends with the task,
-   * so a failure to switch back cannot leak into later work.
+   * this one, and switches back in a finally block; it runs nothing else and ends with the task, so
+   * a failure to switch back cannot leak into later work.
    */
   public <T> T run(Callable<T> task) throws Exception {
     int target = fd();

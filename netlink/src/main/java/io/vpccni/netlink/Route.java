@@ -75,7 +75,9 @@ public record Route(
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(isDefault() ? "default" : dst.isHost() ? dst.address().toString() : dst.toString());
+    StringBuilder sb =
+        new StringBuilder(
+            isDefault() ? "default" : dst.isHost() ? dst.address().toString() : dst.toString());
     if (gateway != null) {
       sb.append(" via ").append(gateway);
     }

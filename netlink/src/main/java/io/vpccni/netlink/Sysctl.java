@@ -12,15 +12,15 @@ import java.util.List;
 
 /**
  * Reads and writes {@code /proc/sys/net} keys inside a namespace ({@code net.ipv4.ip_forward}).
- * /proc/sys/net shows the namespace of the thread that opens the file, so every access goes
- * through {@link Netns#run}.
+ * /proc/sys/net shows the namespace of the thread that opens the file, so every access goes through
+ * {@link Netns#run}.
  *
  * <p>Keys are dotted ({@code net.ipv4.conf.eth0.rp_filter}) or slashed ({@code
  * net/ipv4/conf/eth0.100/rp_filter}). In dotted keys under the per-interface directories ({@code
  * net.ipv4.conf}, {@code net.ipv4.neigh}, {@code net.ipv6.conf}, {@code net.ipv6.neigh}) everything
  * between the directory and the last dot is the interface name, so {@code
- * net.ipv4.conf.eth0.100.rp_filter} means interface {@code eth0.100}. The four-argument form
- * names the interface separately and needs no such rule.
+ * net.ipv4.conf.eth0.100.rp_filter} means interface {@code eth0.100}. The four-argument form names
+ * the interface separately and needs no such rule.
  */
 public final class Sysctl {
   private Sysctl() {}
@@ -87,7 +87,9 @@ public final class Sysctl {
     if (!List.of("net/ipv4/conf", "net/ipv4/neigh", "net/ipv6/conf", "net/ipv6/neigh")
         .contains(d)) {
       throw new IllegalArgumentException(
-          "not a per-interface sysctl directory: \"" + dir + "\" (net.ipv4.conf, net.ipv6.conf,"
+          "not a per-interface sysctl directory: \""
+              + dir
+              + "\" (net.ipv4.conf, net.ipv6.conf,"
               + " net.ipv4.neigh, net.ipv6.neigh)");
     }
     checkSegment(ifname, ifname);
@@ -99,8 +101,12 @@ public final class Sysctl {
   }
 
   private static void checkSegment(String key, String part) {
-    if (part == null || part.isEmpty() || part.equals(".") || part.equals("..")
-        || part.indexOf('/') >= 0 || part.indexOf('\0') >= 0) {
+    if (part == null
+        || part.isEmpty()
+        || part.equals(".")
+        || part.equals("..")
+        || part.indexOf('/') >= 0
+        || part.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("bad sysctl key: \"" + key + "\"");
     }
   }

@@ -53,7 +53,8 @@ class PrivilegedAddrRouteTest {
     return (List<Map<String, Object>>) l.get(0).get("addr_info");
   }
 
-  private static Optional<Map<String, Object>> ipRoute(TestNetns ns, String family, String dst, String table) {
+  private static Optional<Map<String, Object>> ipRoute(
+      TestNetns ns, String family, String dst, String table) {
     return IpJson.objects(netns.ipJson(ns, family, "route", "show", "table", table)).stream()
         .filter(r -> dst.equals(r.get("dst")))
         .findFirst();
@@ -68,15 +69,17 @@ class PrivilegedAddrRouteTest {
       f.nl().addrAdd(v6);
 
       assertThat(addrInfo(f.ns(), "r0"))
-          .anySatisfy(a -> {
-            assertThat(a.get("local")).isEqualTo("10.1.0.5");
-            assertThat(a.get("prefixlen")).isEqualTo(24L);
-            assertThat(a.get("scope")).isEqualTo("global");
-          })
-          .anySatisfy(a -> {
-            assertThat(a.get("local")).isEqualTo("2001:db8::5");
-            assertThat(a.get("prefixlen")).isEqualTo(64L);
-          });
+          .anySatisfy(
+              a -> {
+                assertThat(a.get("local")).isEqualTo("10.1.0.5");
+                assertThat(a.get("prefixlen")).isEqualTo(24L);
+                assertThat(a.get("scope")).isEqualTo("global");
+              })
+          .anySatisfy(
+              a -> {
+                assertThat(a.get("local")).isEqualTo("2001:db8::5");
+                assertThat(a.get("prefixlen")).isEqualTo(64L);
+              });
       assertThat(f.nl().addrList(f.r0().index(), 2)).containsExactly(v4);
       assertThat(f.nl().addrList(f.r0().index(), 10)).contains(v6); // plus fe80:: once up
       assertThat(f.nl().addrList(0, 0)).contains(v4, v6);
@@ -84,15 +87,18 @@ class PrivilegedAddrRouteTest {
 
       assertThatThrownBy(() -> f.nl().addrAdd(v4))
           .isInstanceOf(ExistsException.class)
-          .hasMessageStartingWith("failed to add address 10.1.0.5/24 dev " + f.r0().index() + " scope global: EEXIST");
+          .hasMessageStartingWith(
+              "failed to add address 10.1.0.5/24 dev " + f.r0().index() + " scope global: EEXIST");
 
       f.nl().addrDel(v4);
       f.nl().addrDel(v6);
       assertThat(f.nl().addrList(f.r0().index(), 2)).isEmpty();
-      assertThat(addrInfo(f.ns(), "r0")).noneSatisfy(a -> assertThat(a.get("family")).isEqualTo("inet"));
+      assertThat(addrInfo(f.ns(), "r0"))
+          .noneSatisfy(a -> assertThat(a.get("family")).isEqualTo("inet"));
       assertThatThrownBy(() -> f.nl().addrDel(v4))
           .isInstanceOf(NotFoundException.class)
-          .satisfies(e -> assertThat(((NotFoundException) e).errnoName()).isEqualTo("EADDRNOTAVAIL"));
+          .satisfies(
+              e -> assertThat(((NotFoundException) e).errnoName()).isEqualTo("EADDRNOTAVAIL"));
     }
   }
 
@@ -101,7 +107,8 @@ class PrivilegedAddrRouteTest {
     try (Fixture f = fixture("addr32")) {
       Addr a = new Addr(f.r0().index(), p("169.254.1.1/32"), Scope.LINK);
       f.nl().addrAdd(a);
-      assertThat(addrInfo(f.ns(), "r0")).anySatisfy(x -> assertThat(x.get("scope")).isEqualTo("link"));
+      assertThat(addrInfo(f.ns(), "r0"))
+          .anySatisfy(x -> assertThat(x.get("scope")).isEqualTo("link"));
       assertThat(f.nl().addrList(f.r0().index(), 2)).containsExactly(a);
     }
   }
@@ -112,8 +119,10 @@ class PrivilegedAddrRouteTest {
       int dev = f.r0().index();
       f.nl().addrAdd(new Addr(dev, p("10.1.0.5/24")));
       Route gw = Route.to(p("169.254.1.1/32")).dev(dev).scope(Scope.LINK).table(1000);
-      Route dflt = Route.to(p("0.0.0.0/0")).via(ip("169.254.1.1")).dev(dev).withOnlink().table(1000);
-      Route net = Route.to(p("10.2.0.0/16")).via(ip("10.1.0.1")).dev(dev).metric(50).src(ip("10.1.0.5"));
+      Route dflt =
+          Route.to(p("0.0.0.0/0")).via(ip("169.254.1.1")).dev(dev).withOnlink().table(1000);
+      Route net =
+          Route.to(p("10.2.0.0/16")).via(ip("10.1.0.1")).dev(dev).metric(50).src(ip("10.1.0.5"));
       f.nl().routeAdd(gw);
       f.nl().routeAdd(dflt);
       f.nl().routeAdd(net);
@@ -133,14 +142,19 @@ class PrivilegedAddrRouteTest {
       assertThat(f.nl().routeList(1000, 2)).containsExactlyInAnyOrder(gw, dflt);
       assertThat(f.nl().routeList(Route.TABLE_MAIN, 2)).contains(net);
       assertThat(f.nl().routeList(0, 0)).contains(gw, dflt, net);
-      assertThat(f.nl().routeList(0, 0)).allSatisfy(r -> assertThat(r.table()).isNotEqualTo(Route.TABLE_LOCAL));
+      assertThat(f.nl().routeList(0, 0))
+          .allSatisfy(r -> assertThat(r.table()).isNotEqualTo(Route.TABLE_LOCAL));
       assertThat(f.nl().routeList(4242, 2)).isEmpty(); // a table that does not exist
-      assertThat(dflt.toString()).isEqualTo("default via 169.254.1.1 dev " + dev + " table 1000 onlink");
+      assertThat(dflt.toString())
+          .isEqualTo("default via 169.254.1.1 dev " + dev + " table 1000 onlink");
       assertThat(gw.toString()).isEqualTo("169.254.1.1 dev " + dev + " table 1000 scope link");
 
       assertThatThrownBy(() -> f.nl().routeAdd(dflt))
           .isInstanceOf(ExistsException.class)
-          .hasMessageStartingWith("failed to add route default via 169.254.1.1 dev " + dev + " table 1000 onlink: EEXIST (File exists)");
+          .hasMessageStartingWith(
+              "failed to add route default via 169.254.1.1 dev "
+                  + dev
+                  + " table 1000 onlink: EEXIST (File exists)");
 
       f.nl().routeDel(dflt);
       f.nl().routeDel(gw);
@@ -148,7 +162,10 @@ class PrivilegedAddrRouteTest {
       assertThat(ipRoute(f.ns(), "-4", "default", "1000")).isEmpty();
       assertThatThrownBy(() -> f.nl().routeDel(dflt))
           .isInstanceOf(NotFoundException.class)
-          .hasMessageStartingWith("failed to delete route default via 169.254.1.1 dev " + dev + " table 1000 onlink: ESRCH");
+          .hasMessageStartingWith(
+              "failed to delete route default via 169.254.1.1 dev "
+                  + dev
+                  + " table 1000 onlink: ESRCH");
     }
   }
 
@@ -161,7 +178,8 @@ class PrivilegedAddrRouteTest {
       f.nl().routeReplace(a); // creates
       f.nl().routeReplace(b); // replaces
       assertThat(f.nl().routeList(101, 2)).containsExactly(b);
-      assertThat(ipRoute(f.ns(), "-4", "10.3.0.0/24", "101").orElseThrow().get("gateway")).isEqualTo("169.254.1.2");
+      assertThat(ipRoute(f.ns(), "-4", "10.3.0.0/24", "101").orElseThrow().get("gateway"))
+          .isEqualTo("169.254.1.2");
     }
   }
 
@@ -176,7 +194,8 @@ class PrivilegedAddrRouteTest {
       Map<String, Object> ipR = ipRoute(f.ns(), "-6", "2001:db8:1::/64", "70000").orElseThrow();
       assertThat(ipR.get("gateway")).isEqualTo("fe80::1");
       assertThat(ipR.get("metric")).isEqualTo(7L);
-      assertThat(f.nl().routeList(70000, 10)).contains(r, dflt.metric(1024)); // the kernel's default v6 metric
+      assertThat(f.nl().routeList(70000, 10))
+          .contains(r, dflt.metric(1024)); // the kernel's default v6 metric
       assertThat(f.nl().routeList(70000, 2)).isEmpty();
       f.nl().routeDel(r);
       assertThat(f.nl().routeList(70000, 10)).doesNotContain(r);
@@ -188,7 +207,8 @@ class PrivilegedAddrRouteTest {
     try (Fixture f = fixture("nodev")) {
       assertThatThrownBy(() -> f.nl().routeAdd(Route.to(p("10.9.0.0/24")).dev(999)))
           .isInstanceOf(NotFoundException.class)
-          .hasMessageStartingWith("failed to add route 10.9.0.0/24 dev 999: ENODEV (No such device)");
+          .hasMessageStartingWith(
+              "failed to add route 10.9.0.0/24 dev 999: ENODEV (No such device)");
     }
   }
 

@@ -42,7 +42,8 @@ class PrivilegedConcurrencyTest {
                     int table = 1000 + thread;
                     for (int i = 0; i < ROUTES_PER_THREAD; i++) {
                       Route r =
-                          Route.to(new IpPrefix(IpAddress.ofV4(0x0a000000 | (thread << 16) | i), 32))
+                          Route.to(
+                                  new IpPrefix(IpAddress.ofV4(0x0a000000 | (thread << 16) | i), 32))
                               .dev(dev.index())
                               .scope(Scope.LINK)
                               .table(table);
@@ -61,7 +62,8 @@ class PrivilegedConcurrencyTest {
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
       }
-      assertThat(nl.routeList(0, 2)).filteredOn(r -> r.table() >= 1000 && r.table() < 1000 + THREADS)
+      assertThat(nl.routeList(0, 2))
+          .filteredOn(r -> r.table() >= 1000 && r.table() < 1000 + THREADS)
           .hasSize(THREADS * ROUTES_PER_THREAD);
     }
   }

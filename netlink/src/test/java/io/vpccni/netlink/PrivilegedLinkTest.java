@@ -19,7 +19,8 @@ class PrivilegedLinkTest {
   @RegisterExtension static final NetnsExtension netns = new NetnsExtension();
 
   private static Map<String, Object> ipLink(TestNetns ns, String name) {
-    List<Map<String, Object>> l = IpJson.objects(netns.ipJson(ns, "-d", "link", "show", "dev", name));
+    List<Map<String, Object>> l =
+        IpJson.objects(netns.ipJson(ns, "-d", "link", "show", "dev", name));
     assertThat(l).hasSize(1);
     return l.get(0);
   }
@@ -123,7 +124,8 @@ class PrivilegedLinkTest {
         assertThat(m.parentIndex()).isEqualTo(parent.index());
         @SuppressWarnings("unchecked")
         Map<String, Object> data =
-            (Map<String, Object>) ((Map<String, Object>) ipLink(ns, m.name()).get("linkinfo")).get("info_data");
+            (Map<String, Object>)
+                ((Map<String, Object>) ipLink(ns, m.name()).get("linkinfo")).get("info_data");
         assertThat(data.get("mode")).isEqualTo(mode);
         nl.linkDel(m.index()); // passthru allows one macvlan per lower device
       }
@@ -174,7 +176,18 @@ class PrivilegedLinkTest {
   @NetnsTest
   void lookupByMacFindsTheLinkAndTheKindComesFromLinkInfo() {
     TestNetns ns = netns.create("mac");
-    netns.ip(ns, "link", "add", "m0", "address", "02:cc:00:00:00:01", "type", "veth", "peer", "name", "m1");
+    netns.ip(
+        ns,
+        "link",
+        "add",
+        "m0",
+        "address",
+        "02:cc:00:00:00:01",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "m1");
     try (Netns n = Netns.open(ns.path());
         Netlink nl = Netlink.in(n)) {
       Link l = nl.linkByMac(MacAddress.parse("02:cc:00:00:00:01")).orElseThrow();

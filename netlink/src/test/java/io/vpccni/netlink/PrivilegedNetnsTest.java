@@ -25,7 +25,8 @@ class PrivilegedNetnsTest {
 
   /** The inode of the calling thread's network namespace, read without setns. */
   private static long threadNetnsInode() throws IOException {
-    String link = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString(); // net:[4026531840]
+    String link =
+        Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString(); // net:[4026531840]
     return Long.parseLong(link.substring(link.indexOf('[') + 1, link.length() - 1));
   }
 
@@ -122,7 +123,9 @@ class PrivilegedNetnsTest {
               .start(
                   () -> {
                     try {
-                      result.set(n.run(() -> Thread.currentThread().isVirtual() ? -1L : threadNetnsInode()));
+                      result.set(
+                          n.run(
+                              () -> Thread.currentThread().isVirtual() ? -1L : threadNetnsInode()));
                     } catch (Exception e) {
                       result.set(e);
                     }
@@ -156,11 +159,13 @@ class PrivilegedNetnsTest {
       Sysctl.set(n, "net.ipv4.ip_forward", target);
       assertThat(Sysctl.get(n, "net.ipv4.ip_forward")).isEqualTo(target);
       assertThat(netns.exec(ns, "cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo(target);
-      assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip()).isEqualTo(rootForwarding);
+      assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip())
+          .isEqualTo(rootForwarding);
 
       nl.vethAdd(new VethSpec("eth0.100", "p.1", null, 0)); // interface names may hold dots
       Sysctl.set(n, "net.ipv4.conf.eth0.100.rp_filter", "2");
-      assertThat(netns.exec(ns, "cat", "/proc/sys/net/ipv4/conf/eth0.100/rp_filter").strip()).isEqualTo("2");
+      assertThat(netns.exec(ns, "cat", "/proc/sys/net/ipv4/conf/eth0.100/rp_filter").strip())
+          .isEqualTo("2");
       Sysctl.set(n, "net.ipv4.conf", "p.1", "rp_filter", "1");
       assertThat(Sysctl.get(n, "net/ipv4/conf/p.1/rp_filter")).isEqualTo("1");
       assertThat(Sysctl.get(n, "net.ipv6.conf", "eth0.100", "disable_ipv6")).isIn("0", "1");

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Not a timed assertion: measures what the agent does per pod in shared-ENI veth mode and prints
- * the median, so it can be quoted. Per pod: open the pod's namespace by path, a handle inside it,
- * a veth whose peer is created in the pod, a lookup of the pod end, then 8 configuration steps
- * (pod: address, up, gateway route, default route, permanent neighbour; host: up, /32 route,
- * source rule). Both "host" and "pod" are test namespaces. Output: the test's stdout (surefire
- * report) and {@code target/pod-setup-bench.txt}.
+ * the median, so it can be quoted. Per pod: open the pod's namespace by path, a handle inside it, a
+ * veth whose peer is created in the pod, a lookup of the pod end, then 8 configuration steps (pod:
+ * address, up, gateway route, default route, permanent neighbour; host: up, /32 route, source
+ * rule). Both "host" and "pod" are test namespaces. Output: the test's stdout (surefire report) and
+ * {@code target/pod-setup-bench.txt}.
  */
 @Tag("netns")
 class PrivilegedPodSetupBench {
@@ -57,7 +57,8 @@ class PrivilegedPodSetupBench {
         String.format(
             Locale.ROOT,
             "pod setup (open netns + handle in pod + veth into pod + lookup + 8 steps), %d rounds"
-                + " after %d warm-up: median %.3f ms, p10 %.3f ms, p90 %.3f ms, min %.3f ms, max %.3f ms%n",
+                + " after %d warm-up: median %.3f ms, p10 %.3f ms, p90 %.3f ms, min %.3f ms, max"
+                + " %.3f ms%n",
             ROUNDS,
             WARMUP,
             ms(nanos[ROUNDS / 2]),
@@ -79,7 +80,8 @@ class PrivilegedPodSetupBench {
       inPod.addrAdd(new Addr(eth0.index(), podIp.toHostPrefix()));
       inPod.linkSetUp(eth0.index());
       inPod.routeAdd(Route.to(GATEWAY.toHostPrefix()).dev(eth0.index()).scope(Scope.LINK));
-      inPod.routeAdd(Route.to(IpPrefix.parse("0.0.0.0/0")).via(GATEWAY).dev(eth0.index()).withOnlink());
+      inPod.routeAdd(
+          Route.to(IpPrefix.parse("0.0.0.0/0")).via(GATEWAY).dev(eth0.index()).withOnlink());
       inPod.neighSet(Neigh.permanent(eth0.index(), GATEWAY, hostEnd.mac()));
       node.linkSetUp(hostEnd.index());
       node.routeAdd(Route.to(podIp.toHostPrefix()).dev(hostEnd.index()).scope(Scope.LINK));

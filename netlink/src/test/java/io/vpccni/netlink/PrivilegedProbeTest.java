@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The kernel probes agree with what {@code ip link add} can do in a scratch namespace (the
- * oracle), so the test holds on kernels with and without each kind. On the development VM,
- * ipvlan and 802.1Q are missing and macvlan is there.
+ * The kernel probes agree with what {@code ip link add} can do in a scratch namespace (the oracle),
+ * so the test holds on kernels with and without each kind. On the development VM, ipvlan and 802.1Q
+ * are missing and macvlan is there.
  */
 @Tag("netns")
 class PrivilegedProbeTest {
@@ -25,7 +25,11 @@ class PrivilegedProbeTest {
   private static boolean ipCanCreate(String kind, String... extra) {
     TestNetns ns = netns.create("o-" + kind);
     netns.ip(ns, "link", "add", "lower", "type", "veth", "peer", "name", "lower1");
-    List<String> cmd = new java.util.ArrayList<>(List.of("ip", "-n", ns.name(), "link", "add", "link", "lower", "name", "child", "type", kind));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "ip", "-n", ns.name(), "link", "add", "link", "lower", "name", "child", "type",
+                kind));
     cmd.addAll(List.of(extra));
     boolean ok = Commands.exec(Duration.ofSeconds(30), cmd).ok();
     netns.delete(ns);
@@ -39,12 +43,22 @@ class PrivilegedProbeTest {
       probe.ensureAvailable();
     } else {
       assertThat(probe.unavailabilityCause())
-          .hasMessage("the kernel has no " + probe.name() + " support (RTM_NEWLINK kind " + probe.name() + ": EOPNOTSUPP)")
+          .hasMessage(
+              "the kernel has no "
+                  + probe.name()
+                  + " support (RTM_NEWLINK kind "
+                  + probe.name()
+                  + ": EOPNOTSUPP)")
           .hasCauseInstanceOf(NetlinkException.class);
-      assertThat(probe.unavailabilityCause().getCause()).hasMessageContaining("Unknown device type");
+      assertThat(probe.unavailabilityCause().getCause())
+          .hasMessageContaining("Unknown device type");
       assertThatThrownBy(probe::ensureAvailable)
           .isInstanceOf(UnsupportedOperationException.class)
-          .hasMessageStartingWith(probe.name() + " is not available on this kernel: the kernel has no " + probe.name() + " support");
+          .hasMessageStartingWith(
+              probe.name()
+                  + " is not available on this kernel: the kernel has no "
+                  + probe.name()
+                  + " support");
     }
   }
 
@@ -80,7 +94,10 @@ class PrivilegedProbeTest {
       if (!KernelProbes.IPVLAN.isAvailable()) {
         assertThatThrownBy(() -> nl.ipvlanAdd("iv0", lower.index(), "l2"))
             .isInstanceOf(NetlinkException.class)
-            .hasMessage("failed to add ipvlan iv0 link " + lower.index() + " mode l2: EOPNOTSUPP (Operation not supported): Unknown device type");
+            .hasMessage(
+                "failed to add ipvlan iv0 link "
+                    + lower.index()
+                    + " mode l2: EOPNOTSUPP (Operation not supported): Unknown device type");
       } else {
         assertThat(nl.ipvlanAdd("iv0", lower.index(), "l2").kind()).isEqualTo("ipvlan");
       }

@@ -15,7 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Policy rules and neighbour entries, checked against {@code ip -j rule} and {@code ip -j neigh}. */
+/**
+ * Policy rules and neighbour entries, checked against {@code ip -j rule} and {@code ip -j neigh}.
+ */
 @Tag("netns")
 class PrivilegedRuleNeighTest {
   @RegisterExtension static final NetnsExtension netns = new NetnsExtension();
@@ -30,8 +32,12 @@ class PrivilegedRuleNeighTest {
     try (Netns n = Netns.open(ns.path());
         Netlink nl = Netlink.in(n)) {
       List<Rule> builtin = nl.ruleList(0);
-      assertThat(builtin).extracting(Rule::toString)
-          .contains("0:\tfrom all lookup local", "32766:\tfrom all lookup main", "32767:\tfrom all lookup default");
+      assertThat(builtin)
+          .extracting(Rule::toString)
+          .contains(
+              "0:\tfrom all lookup local",
+              "32766:\tfrom all lookup main",
+              "32767:\tfrom all lookup default");
 
       Rule from = Rule.from(p("10.1.0.5/32"), 1536, 101);
       Rule to = Rule.to(p("10.9.0.0/16"), 1600, 70000);
@@ -42,21 +48,27 @@ class PrivilegedRuleNeighTest {
       }
 
       List<Map<String, Object>> ip4 = IpJson.objects(netns.ipJson(ns, "-4", "rule", "show"));
-      assertThat(ip4).anySatisfy(r -> {
-        assertThat(r.get("priority")).isEqualTo(1536L);
-        assertThat(r.get("src")).isEqualTo("10.1.0.5");
-        assertThat(r.get("table")).isEqualTo("101");
-      });
-      assertThat(ip4).anySatisfy(r -> {
-        assertThat(r.get("priority")).isEqualTo(1600L);
-        assertThat(r.get("dst")).isEqualTo("10.9.0.0");
-        assertThat(r.get("dstlen")).isEqualTo(16L);
-        assertThat(r.get("table")).isEqualTo("70000");
-      });
-      assertThat(ip4).anySatisfy(r -> {
-        assertThat(r.get("priority")).isEqualTo(1700L);
-        assertThat(r.get("iif")).isEqualTo("veth-x");
-      });
+      assertThat(ip4)
+          .anySatisfy(
+              r -> {
+                assertThat(r.get("priority")).isEqualTo(1536L);
+                assertThat(r.get("src")).isEqualTo("10.1.0.5");
+                assertThat(r.get("table")).isEqualTo("101");
+              });
+      assertThat(ip4)
+          .anySatisfy(
+              r -> {
+                assertThat(r.get("priority")).isEqualTo(1600L);
+                assertThat(r.get("dst")).isEqualTo("10.9.0.0");
+                assertThat(r.get("dstlen")).isEqualTo(16L);
+                assertThat(r.get("table")).isEqualTo("70000");
+              });
+      assertThat(ip4)
+          .anySatisfy(
+              r -> {
+                assertThat(r.get("priority")).isEqualTo(1700L);
+                assertThat(r.get("iif")).isEqualTo("veth-x");
+              });
       List<Map<String, Object>> ip6 = IpJson.objects(netns.ipJson(ns, "-6", "rule", "show"));
       assertThat(ip6).anySatisfy(r -> assertThat(r.get("src")).isEqualTo("2001:db8::5"));
 
@@ -93,15 +105,18 @@ class PrivilegedRuleNeighTest {
       nl.neighSet(gw6);
 
       List<Map<String, Object>> ip = IpJson.objects(netns.ipJson(ns, "neigh", "show", "dev", "n0"));
-      assertThat(ip).anySatisfy(e -> {
-        assertThat(e.get("dst")).isEqualTo("169.254.1.1");
-        assertThat(e.get("lladdr")).isEqualTo(mac1.toString());
-        assertThat((List<Object>) e.get("state")).contains("PERMANENT");
-      });
+      assertThat(ip)
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("dst")).isEqualTo("169.254.1.1");
+                assertThat(e.get("lladdr")).isEqualTo(mac1.toString());
+                assertThat((List<Object>) e.get("state")).contains("PERMANENT");
+              });
       assertThat(nl.neighList(l.index(), 2)).containsExactly(gw);
       assertThat(nl.neighList(l.index(), 10)).contains(gw6);
       assertThat(nl.neighList(0, 0)).contains(gw, gw6);
-      assertThat(gw.toString()).isEqualTo("169.254.1.1 dev " + l.index() + " lladdr " + mac1 + " PERMANENT");
+      assertThat(gw.toString())
+          .isEqualTo("169.254.1.1 dev " + l.index() + " lladdr " + mac1 + " PERMANENT");
 
       Neigh replaced = Neigh.permanent(l.index(), gw.ip(), mac2);
       nl.neighSet(replaced); // NLM_F_REPLACE: no EEXIST

@@ -65,8 +65,7 @@ public final class Errors {
    * @param aboutLink whether the operation names a link, so "not found" is a {@link
    *     LinkNotFoundException}
    */
-  public static NetlinkException of(
-      String operation, int errno, String extAck, boolean aboutLink) {
+  public static NetlinkException of(String operation, int errno, String extAck, boolean aboutLink) {
     String name = name(errno);
     String text = Libc.strerror(errno);
     if (isNotFound(errno)) {

@@ -73,7 +73,12 @@ public final class LinkMessages {
    * @param dataSize 2 or 4
    */
   public static void child(
-      NlMsgWriter w, String name, int parentIndex, String kind, int dataType, int dataSize,
+      NlMsgWriter w,
+      String name,
+      int parentIndex,
+      String kind,
+      int dataType,
+      int dataSize,
       int dataValue) {
     ifinfomsg(w, 0, 0, 0);
     w.attrString(Rtnl.IFLA_IFNAME, name);

@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * The attributes of one message (or one nested attribute), indexed by type. Types above {@code
- * maxType} are skipped; a repeated type keeps its last occurrence. Malformed lengths end the
- * parse with an {@link IllegalArgumentException} rather than reading past the message.
+ * maxType} are skipped; a repeated type keeps its last occurrence. Malformed lengths end the parse
+ * with an {@link IllegalArgumentException} rather than reading past the message.
  */
 public final class NlAttrs {
   private static final int TYPE_MASK = 0x3fff; // without NLA_F_NESTED / NLA_F_NET_BYTEORDER

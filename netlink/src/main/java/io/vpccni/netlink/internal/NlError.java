@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * kernel's extended-ack text when it sent one.
  *
  * <p>Layout: nlmsghdr, then {@code int error}, then the header of our request (or the whole
- * request, unless the kernel set NLM_F_CAPPED), then, if NLM_F_ACK_TLVS is set, attributes such
- * as NLMSGERR_ATTR_MSG. NLMSG_DONE carries only the int (and, since 4.20, the same TLVs).
+ * request, unless the kernel set NLM_F_CAPPED), then, if NLM_F_ACK_TLVS is set, attributes such as
+ * NLMSGERR_ATTR_MSG. NLMSG_DONE carries only the int (and, since 4.20, the same TLVs).
  */
 public record NlError(int errno, String extAck) {
   public static NlError parse(ByteBuffer b, int msg, int len) {

@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds one netlink message into a buffer: the 16-byte header, the family header (written field
- * by field by the caller), then attributes, each padded to 4 bytes, nested ones closed with
- * {@link #endNest(int)}. Integers are in native byte order; addresses go as network-order bytes.
+ * Builds one netlink message into a buffer: the 16-byte header, the family header (written field by
+ * field by the caller), then attributes, each padded to 4 bytes, nested ones closed with {@link
+ * #endNest(int)}. Integers are in native byte order; addresses go as network-order bytes.
  */
 public final class NlMsgWriter {
   private final ByteBuffer b;

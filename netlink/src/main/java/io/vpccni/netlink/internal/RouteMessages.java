@@ -11,8 +11,8 @@ public final class RouteMessages {
   private RouteMessages() {}
 
   /**
-   * RTM_NEWROUTE body. The table goes in rtm_table when it fits in a byte and always in
-   * RTA_TABLE (which the kernel prefers, and which is the only place for tables above 255).
+   * RTM_NEWROUTE body. The table goes in rtm_table when it fits in a byte and always in RTA_TABLE
+   * (which the kernel prefers, and which is the only place for tables above 255).
    */
   public static void encodeNew(NlMsgWriter w, Route r) {
     IpPrefix dst = r.dst();
@@ -68,8 +68,8 @@ public final class RouteMessages {
   }
 
   /**
-   * A dump request. With strict checking on, RTA_TABLE makes the kernel send only that table;
-   * the decoder filters again in case it did not.
+   * A dump request. With strict checking on, RTA_TABLE makes the kernel send only that table; the
+   * decoder filters again in case it did not.
    */
   public static void dumpRequest(NlMsgWriter w, int table, int family) {
     w.u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
@@ -91,9 +91,9 @@ public final class RouteMessages {
   }
 
   /**
-   * Decodes a unicast RTM_NEWROUTE; route-cache clones, multicast-routing families and other
-   * route types (local, broadcast, blackhole...) give null, because {@link Route} cannot say
-   * what they are.
+   * Decodes a unicast RTM_NEWROUTE; route-cache clones, multicast-routing families and other route
+   * types (local, broadcast, blackhole...) give null, because {@link Route} cannot say what they
+   * are.
    */
   public static Route decode(int type, ByteBuffer b, int from, int to) {
     if (type != Rtnl.RTM_NEWROUTE || to - from < Rtnl.RTMSG_LEN) {

@@ -9,13 +9,13 @@ import java.util.function.Supplier;
 
 /**
  * The request/reply discipline of rtnetlink over a {@link Transport}: one request at a time,
- * numbered; replies with another sequence number (left over from an abandoned request) are
- * skipped; writes carry NLM_F_ACK and end at the kernel's NLMSG_ERROR (0 = success); dumps end at
- * NLMSG_DONE and are retried when the kernel marks them interrupted (the set changed mid-dump).
- * Errors become typed exceptions through {@link Errors}, with the kernel's extended-ack text.
+ * numbered; replies with another sequence number (left over from an abandoned request) are skipped;
+ * writes carry NLM_F_ACK and end at the kernel's NLMSG_ERROR (0 = success); dumps end at NLMSG_DONE
+ * and are retried when the kernel marks them interrupted (the set changed mid-dump). Errors become
+ * typed exceptions through {@link Errors}, with the kernel's extended-ack text.
  *
- * <p>Thread-safe: a lock serialises whole transactions, because the request buffer and the
- * receive buffer belong to the transport and are reused.
+ * <p>Thread-safe: a lock serialises whole transactions, because the request buffer and the receive
+ * buffer belong to the transport and are reused.
  */
 public final class RtnlConn implements AutoCloseable {
   /** Turns one reply message into a value, or null to leave it out. */
@@ -73,7 +73,10 @@ public final class RtnlConn implements AutoCloseable {
 
   /** Sends a non-dump request (a "get") with NLM_F_ACK and returns the decoded replies. */
   public <T> List<T> get(
-      int type, Consumer<NlMsgWriter> body, Decoder<T> decoder, Supplier<String> op,
+      int type,
+      Consumer<NlMsgWriter> body,
+      Decoder<T> decoder,
+      Supplier<String> op,
       boolean aboutLink) {
     lock.lock();
     try {
@@ -191,7 +194,8 @@ public final class RtnlConn implements AutoCloseable {
         p = next;
       }
     }
-    throw new IllegalStateException("netlink reply did not end after " + MAX_DATAGRAMS + " datagrams");
+    throw new IllegalStateException(
+        "netlink reply did not end after " + MAX_DATAGRAMS + " datagrams");
   }
 
   @Override

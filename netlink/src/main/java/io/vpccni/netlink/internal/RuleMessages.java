@@ -11,8 +11,8 @@ public final class RuleMessages {
 
   /**
    * RTM_NEWRULE / RTM_DELRULE body with action "lookup table". FRA_PRIORITY is sent only when
-   * positive: 0 lets the kernel choose on add and matches any priority on delete, as with {@code
-   * ip rule}.
+   * positive: 0 lets the kernel choose on add and matches any priority on delete, as with {@code ip
+   * rule}.
    */
   public static void encode(NlMsgWriter w, Rule r) {
     int dstLen = r.to() == null ? 0 : r.to().length();

@@ -3,8 +3,8 @@ package io.vpccni.netlink.internal;
 import java.nio.ByteBuffer;
 
 /**
- * Where requests go and replies come from: a netlink socket in production, a scripted fake in
- * unit tests. One request is built, sent and answered at a time (the caller serialises).
+ * Where requests go and replies come from: a netlink socket in production, a scripted fake in unit
+ * tests. One request is built, sent and answered at a time (the caller serialises).
  */
 public interface Transport extends AutoCloseable {
   /** The buffer to build the next request in, cleared, in native byte order. */

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A transport that records requests and answers each with datagrams produced by a script from
- * the request (so replies can echo its sequence number).
+ * A transport that records requests and answers each with datagrams produced by a script from the
+ * request (so replies can echo its sequence number).
  */
 final class FakeTransport implements Transport {
   final List<ByteBuffer> sent = new ArrayList<>();

@@ -35,7 +35,14 @@ class MessageCodecTest {
 
   @Test
   void attributesArePaddedToFourBytesAndStringsAreNulTerminated() {
-    ByteBuffer b = message(Rtnl.RTM_NEWLINK, w -> w.attrString(Rtnl.IFLA_IFNAME, "eth0").attrU16(7, 0x1234).attrU8(8, 9).attrU32(9, 5));
+    ByteBuffer b =
+        message(
+            Rtnl.RTM_NEWLINK,
+            w ->
+                w.attrString(Rtnl.IFLA_IFNAME, "eth0")
+                    .attrU16(7, 0x1234)
+                    .attrU8(8, 9)
+                    .attrU32(9, 5));
     // header 16 + "eth0\0" (4+5 -> 12) + u16 (6 -> 8) + u8 (5 -> 8) + u32 (8)
     assertThat(b.getInt(0)).isEqualTo(16 + 12 + 8 + 8 + 8);
     assertThat(b.getShort(16)).isEqualTo((short) 9); // rta_len counts the NUL but not the padding
@@ -50,7 +57,8 @@ class MessageCodecTest {
 
   @Test
   void vethNestsThePeerInsideLinkInfoWithItsOwnIfinfomsg() {
-    VethSpec spec = new VethSpec("veth1", "eth0", null, 9000, null, MacAddress.parse("02:00:00:00:00:02"));
+    VethSpec spec =
+        new VethSpec("veth1", "eth0", null, 9000, null, MacAddress.parse("02:00:00:00:00:02"));
     ByteBuffer b = message(Rtnl.RTM_NEWLINK, w -> LinkMessages.veth(w, spec));
     NlAttrs top = NlAttrs.parse(b, 16 + Rtnl.IFINFOMSG_LEN, b.limit(), Rtnl.IFLA_MAX_USED);
     assertThat(top.string(Rtnl.IFLA_IFNAME)).isEqualTo("veth1");
@@ -83,8 +91,19 @@ class MessageCodecTest {
               w.endNest(info);
             });
     Link l = roundTrip(Rtnl.RTM_NEWLINK, b, LinkMessages::decode);
-    assertThat(l).isEqualTo(new Link(7, "mv0", "macvlan", MacAddress.parse("02:00:00:00:00:09"), 1500, Rtnl.IFF_UP, 3, 0));
-    assertThat(l.toString()).isEqualTo("7: mv0 type macvlan mtu 1500 UP link/ether 02:00:00:00:00:09");
+    assertThat(l)
+        .isEqualTo(
+            new Link(
+                7,
+                "mv0",
+                "macvlan",
+                MacAddress.parse("02:00:00:00:00:09"),
+                1500,
+                Rtnl.IFF_UP,
+                3,
+                0));
+    assertThat(l.toString())
+        .isEqualTo("7: mv0 type macvlan mtu 1500 UP link/ether 02:00:00:00:00:09");
   }
 
   @Test
@@ -165,7 +184,8 @@ class MessageCodecTest {
     ByteBuffer nb = message(Rtnl.RTM_NEWNEIGH, w -> NeighMessages.encode(w, n, true));
     assertThat(roundTrip(Rtnl.RTM_NEWNEIGH, nb, NeighMessages::decode)).isEqualTo(n);
     ByteBuffer del = message(Rtnl.RTM_DELNEIGH, w -> NeighMessages.encode(w, n, false));
-    assertThat(NlAttrs.parse(del, 16 + Rtnl.NDMSG_LEN, del.limit(), 8).has(Rtnl.NDA_LLADDR)).isFalse();
+    assertThat(NlAttrs.parse(del, 16 + Rtnl.NDMSG_LEN, del.limit(), 8).has(Rtnl.NDA_LLADDR))
+        .isFalse();
   }
 
   @Test
@@ -185,7 +205,8 @@ class MessageCodecTest {
   void malformedAttributesAreRefused() {
     ByteBuffer b = message(Rtnl.RTM_NEWLINK, w -> w.attrU32(1, 1));
     b.putShort(16, (short) 40); // rta_len beyond the message
-    assertThatThrownBy(() -> NlAttrs.parse(b, 16, b.limit(), 5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NlAttrs.parse(b, 16, b.limit(), 5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

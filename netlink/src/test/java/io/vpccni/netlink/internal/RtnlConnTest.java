@@ -24,9 +24,16 @@ class RtnlConnTest {
 
   @Test
   void writeCarriesRequestAndAckFlagsAndEndsAtTheAck() {
-    FakeTransport t = new FakeTransport(req -> List.of(new Datagram().error(FakeTransport.seqOf(req), 0, null).build()));
+    FakeTransport t =
+        new FakeTransport(
+            req -> List.of(new Datagram().error(FakeTransport.seqOf(req), 0, null).build()));
     RtnlConn c = new RtnlConn(t, 100);
-    c.write(Rtnl.RTM_NEWROUTE, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, RtnlConnTest::intBody, () -> "add route", false);
+    c.write(
+        Rtnl.RTM_NEWROUTE,
+        Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL,
+        RtnlConnTest::intBody,
+        () -> "add route",
+        false);
 
     ByteBuffer req = t.sent.get(0);
     assertThat(FakeTransport.seqOf(req)).isEqualTo(101);
@@ -42,7 +49,9 @@ class RtnlConnTest {
             req -> {
               int seq = FakeTransport.seqOf(req);
               return List.of(
-                  new Datagram().error(seq - 1, 17, "stale").build(), // left over from an earlier request
+                  new Datagram()
+                      .error(seq - 1, 17, "stale")
+                      .build(), // left over from an earlier request
                   new Datagram().error(seq, 0, null).build());
             });
     new RtnlConn(t, 7).write(Rtnl.RTM_NEWROUTE, 0, RtnlConnTest::intBody, () -> "add route", false);
@@ -56,36 +65,58 @@ class RtnlConnTest {
         new FakeTransport(
             req -> {
               calls.incrementAndGet();
-              return List.of(new Datagram().error(FakeTransport.seqOf(req), errno.get(), calls.get() == 1 ? "Nexthop has invalid gateway" : null).build());
+              return List.of(
+                  new Datagram()
+                      .error(
+                          FakeTransport.seqOf(req),
+                          errno.get(),
+                          calls.get() == 1 ? "Nexthop has invalid gateway" : null)
+                      .build());
             });
     RtnlConn c = new RtnlConn(t, 0);
 
     errno.set(101);
-    assertThatThrownBy(() -> c.write(Rtnl.RTM_NEWROUTE, 0, RtnlConnTest::intBody, () -> "add route 10.0.1.5 dev 7 table 101", false))
+    assertThatThrownBy(
+            () ->
+                c.write(
+                    Rtnl.RTM_NEWROUTE,
+                    0,
+                    RtnlConnTest::intBody,
+                    () -> "add route 10.0.1.5 dev 7 table 101",
+                    false))
         .isExactlyInstanceOf(NetlinkException.class)
-        .hasMessage("failed to add route 10.0.1.5 dev 7 table 101: ENETUNREACH (Network is unreachable): Nexthop has invalid gateway")
-        .satisfies(e -> {
-          NetlinkException n = (NetlinkException) e;
-          assertThat(n.errno()).isEqualTo(101);
-          assertThat(n.errnoName()).isEqualTo("ENETUNREACH");
-          assertThat(n.extAck()).isEqualTo("Nexthop has invalid gateway");
-        });
+        .hasMessage(
+            "failed to add route 10.0.1.5 dev 7 table 101: ENETUNREACH (Network is unreachable):"
+                + " Nexthop has invalid gateway")
+        .satisfies(
+            e -> {
+              NetlinkException n = (NetlinkException) e;
+              assertThat(n.errno()).isEqualTo(101);
+              assertThat(n.errnoName()).isEqualTo("ENETUNREACH");
+              assertThat(n.extAck()).isEqualTo("Nexthop has invalid gateway");
+            });
 
     errno.set(17);
-    assertThatThrownBy(() -> c.write(Rtnl.RTM_NEWROUTE, 0, RtnlConnTest::intBody, () -> "add route x", false))
+    assertThatThrownBy(
+            () -> c.write(Rtnl.RTM_NEWROUTE, 0, RtnlConnTest::intBody, () -> "add route x", false))
         .isExactlyInstanceOf(ExistsException.class)
         .hasMessage("failed to add route x: EEXIST (File exists)");
     for (int notFound : new int[] {2, 3, 19, 99}) {
       errno.set(notFound);
-      assertThatThrownBy(() -> c.write(Rtnl.RTM_DELROUTE, 0, RtnlConnTest::intBody, () -> "delete route x", false))
+      assertThatThrownBy(
+              () ->
+                  c.write(
+                      Rtnl.RTM_DELROUTE, 0, RtnlConnTest::intBody, () -> "delete route x", false))
           .isExactlyInstanceOf(NotFoundException.class);
     }
     errno.set(19);
-    assertThatThrownBy(() -> c.write(Rtnl.RTM_DELLINK, 0, RtnlConnTest::intBody, () -> "delete link 7", true))
+    assertThatThrownBy(
+            () -> c.write(Rtnl.RTM_DELLINK, 0, RtnlConnTest::intBody, () -> "delete link 7", true))
         .isExactlyInstanceOf(LinkNotFoundException.class)
         .hasMessage("failed to delete link 7: ENODEV (No such device)");
     errno.set(1);
-    assertThatThrownBy(() -> c.write(Rtnl.RTM_NEWLINK, 0, RtnlConnTest::intBody, () -> "add veth", false))
+    assertThatThrownBy(
+            () -> c.write(Rtnl.RTM_NEWLINK, 0, RtnlConnTest::intBody, () -> "add veth", false))
         .hasMessage("failed to add veth: EPERM (Operation not permitted)");
   }
 
@@ -100,15 +131,18 @@ class RtnlConnTest {
                 int v = i;
                 first.message(Rtnl.RTM_NEWROUTE, Rtnl.NLM_F_MULTI, seq, w -> w.u32(v));
               }
-              Datagram second = new Datagram()
-                  .message(Rtnl.RTM_NEWROUTE, Rtnl.NLM_F_MULTI, seq, w -> w.u32(3))
-                  .message(Rtnl.NLMSG_NOOP, Rtnl.NLM_F_MULTI, seq, w -> {})
-                  .done(seq, 0, 0);
+              Datagram second =
+                  new Datagram()
+                      .message(Rtnl.RTM_NEWROUTE, Rtnl.NLM_F_MULTI, seq, w -> w.u32(3))
+                      .message(Rtnl.NLMSG_NOOP, Rtnl.NLM_F_MULTI, seq, w -> {})
+                      .done(seq, 0, 0);
               return List.of(first.build(), second.build());
             });
     RtnlConn c = new RtnlConn(t, 0);
-    assertThat(c.dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes")).containsExactly(0, 1, 2, 3);
-    assertThat(FakeTransport.flagsOf(t.sent.get(0))).isEqualTo(Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP);
+    assertThat(c.dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes"))
+        .containsExactly(0, 1, 2, 3);
+    assertThat(FakeTransport.flagsOf(t.sent.get(0)))
+        .isEqualTo(Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP);
   }
 
   @Test
@@ -119,13 +153,15 @@ class RtnlConnTest {
             req -> {
               int seq = FakeTransport.seqOf(req);
               int intr = calls.incrementAndGet() == 1 ? Rtnl.NLM_F_DUMP_INTR : 0;
-              return List.of(new Datagram()
-                  .message(Rtnl.RTM_NEWROUTE, Rtnl.NLM_F_MULTI | intr, seq, w -> w.u32(seq))
-                  .done(seq, intr, 0)
-                  .build());
+              return List.of(
+                  new Datagram()
+                      .message(Rtnl.RTM_NEWROUTE, Rtnl.NLM_F_MULTI | intr, seq, w -> w.u32(seq))
+                      .done(seq, intr, 0)
+                      .build());
             });
     RtnlConn c = new RtnlConn(t, 10);
-    assertThat(c.dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes")).containsExactly(12);
+    assertThat(c.dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes"))
+        .containsExactly(12);
     assertThat(t.sent).hasSize(2);
     assertThat(FakeTransport.seqOf(t.sent.get(1))).isEqualTo(12);
   }
@@ -133,9 +169,15 @@ class RtnlConnTest {
   @Test
   void aDumpThatKeepsChangingGivesUp() {
     FakeTransport t =
-        new FakeTransport(req -> List.of(new Datagram().done(FakeTransport.seqOf(req), Rtnl.NLM_F_DUMP_INTR, 0).build()));
+        new FakeTransport(
+            req ->
+                List.of(
+                    new Datagram()
+                        .done(FakeTransport.seqOf(req), Rtnl.NLM_F_DUMP_INTR, 0)
+                        .build()));
     RtnlConn c = new RtnlConn(t, 0);
-    assertThatThrownBy(() -> c.dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes"))
+    assertThatThrownBy(
+            () -> c.dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes"))
         .isInstanceOf(NetlinkException.class)
         .hasMessageStartingWith("failed to list routes (dump kept changing): EINTR");
     assertThat(t.sent).hasSize(5);
@@ -144,8 +186,12 @@ class RtnlConnTest {
   @Test
   void anErrorInDoneFailsTheDump() {
     FakeTransport t =
-        new FakeTransport(req -> List.of(new Datagram().done(FakeTransport.seqOf(req), 0, 22).build()));
-    assertThatThrownBy(() -> new RtnlConn(t, 0).dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes"))
+        new FakeTransport(
+            req -> List.of(new Datagram().done(FakeTransport.seqOf(req), 0, 22).build()));
+    assertThatThrownBy(
+            () ->
+                new RtnlConn(t, 0)
+                    .dump(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "list routes"))
         .hasMessage("failed to list routes: EINVAL (Invalid argument)");
   }
 
@@ -159,7 +205,10 @@ class RtnlConnTest {
                   new Datagram().message(Rtnl.RTM_NEWROUTE, 0, seq, w -> w.u32(42)).build(),
                   new Datagram().error(seq, 0, null).build());
             });
-    assertThat(new RtnlConn(t, 0).get(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "get", false)).containsExactly(42);
+    assertThat(
+            new RtnlConn(t, 0)
+                .get(Rtnl.RTM_GETROUTE, RtnlConnTest::intBody, FIRST_INT, () -> "get", false))
+        .containsExactly(42);
   }
 
   @Test
@@ -171,7 +220,10 @@ class RtnlConnTest {
               b.putInt(0, 4096); // claims more than the datagram holds
               return List.of(b);
             });
-    assertThatThrownBy(() -> new RtnlConn(t, 0).write(Rtnl.RTM_NEWROUTE, 0, RtnlConnTest::intBody, () -> "x", false))
+    assertThatThrownBy(
+            () ->
+                new RtnlConn(t, 0)
+                    .write(Rtnl.RTM_NEWROUTE, 0, RtnlConnTest::intBody, () -> "x", false))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("malformed");
   }
@@ -179,7 +231,12 @@ class RtnlConnTest {
   @Test
   void tryWriteReportsTheErrnoInsteadOfThrowing() {
     FakeTransport t =
-        new FakeTransport(req -> List.of(new Datagram().error(FakeTransport.seqOf(req), 95, "Unknown device type").build()));
+        new FakeTransport(
+            req ->
+                List.of(
+                    new Datagram()
+                        .error(FakeTransport.seqOf(req), 95, "Unknown device type")
+                        .build()));
     NlError e = new RtnlConn(t, 0).tryWrite(Rtnl.RTM_NEWLINK, 0, RtnlConnTest::intBody);
     assertThat(e).isEqualTo(new NlError(95, "Unknown device type"));
   }
@@ -199,7 +256,18 @@ class RtnlConnTest {
     ByteBuffer b = ByteBuffer.allocate(256).order(java.nio.ByteOrder.nativeOrder());
     NlMsgWriter w = new NlMsgWriter(b, Rtnl.NLMSG_ERROR, Rtnl.NLM_F_ACK_TLVS, 5);
     w.u32(-22);
-    w.u32(22).u16(Rtnl.RTM_NEWLINK).u16(0).u32(5).u32(0).u8(1).u8(2).u8(3).u8(4).u8(5).u8(6).pad(); // 22-byte request, echoed whole
+    w.u32(22)
+        .u16(Rtnl.RTM_NEWLINK)
+        .u16(0)
+        .u32(5)
+        .u32(0)
+        .u8(1)
+        .u8(2)
+        .u8(3)
+        .u8(4)
+        .u8(5)
+        .u8(6)
+        .pad(); // 22-byte request, echoed whole
     w.attrString(Rtnl.NLMSGERR_ATTR_MSG, "bad thing");
     w.attrU32(Rtnl.NLMSGERR_ATTR_OFFS, 20);
     w.finish();

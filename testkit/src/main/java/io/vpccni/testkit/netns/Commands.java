@@ -44,11 +44,16 @@ public final class Commands {
     return exec(DEFAULT_TIMEOUT, List.of(command)).orThrow();
   }
 
-  /** Runs {@code command} with a timeout and returns whatever happened, without throwing on failure. */
+  /**
+   * Runs {@code command} with a timeout and returns whatever happened, without throwing on failure.
+   */
   public static Result exec(Duration timeout, List<String> command) {
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      p =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
     }

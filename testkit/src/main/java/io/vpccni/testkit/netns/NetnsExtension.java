@@ -29,9 +29,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Every name starts with a per-run prefix ({@code vt} and five random base-36 characters), so
  * parallel runs and other people's namespaces are never touched, and {@code prefix + "-" + six
- * characters} still fits an interface name (15 characters). Namespaces created inside a test
- * method are deleted after that test; those created in {@code @BeforeAll} after the class. After
- * the class, every namespace and every root-namespace link whose name starts with the prefix is
+ * characters} still fits an interface name (15 characters). Namespaces created inside a test method
+ * are deleted after that test; those created in {@code @BeforeAll} after the class. After the
+ * class, every namespace and every root-namespace link whose name starts with the prefix is
  * deleted; a JVM shutdown hook does the same if the run is cut short. Creating namespaces needs
  * root: call {@link Privileged#assumeRoot()} first (the methods here call it too).
  */
@@ -65,7 +65,8 @@ public final class NetnsExtension
    */
   public String linkName(String suffix) {
     if (suffix.isEmpty() || suffix.length() > 6 || !SHORT_NAME.matcher(suffix).matches()) {
-      throw new IllegalArgumentException("link suffix must be 1-6 of [a-z0-9-]: \"" + suffix + "\"");
+      throw new IllegalArgumentException(
+          "link suffix must be 1-6 of [a-z0-9-]: \"" + suffix + "\"");
     }
     return prefix + "-" + suffix;
   }
@@ -74,9 +75,11 @@ public final class NetnsExtension
   public TestNetns create(String shortName) {
     Privileged.assumeRoot();
     if (!SHORT_NAME.matcher(shortName).matches()) {
-      throw new IllegalArgumentException("namespace short name must match " + SHORT_NAME + ": \"" + shortName + "\"");
+      throw new IllegalArgumentException(
+          "namespace short name must match " + SHORT_NAME + ": \"" + shortName + "\"");
     }
-    TestNetns ns = new TestNetns(prefix + "-" + shortName, Path.of("/run/netns", prefix + "-" + shortName));
+    TestNetns ns =
+        new TestNetns(prefix + "-" + shortName, Path.of("/run/netns", prefix + "-" + shortName));
     synchronized (this) {
       installShutdownHook();
       List<TestNetns> scope = testScoped.get();
@@ -130,7 +133,8 @@ public final class NetnsExtension
 
   private void checkOurs(TestNetns ns) {
     if (!ns.name().startsWith(prefix + "-")) {
-      throw new IllegalArgumentException(ns + " was not created by this extension (prefix " + prefix + ")");
+      throw new IllegalArgumentException(
+          ns + " was not created by this extension (prefix " + prefix + ")");
     }
   }
 
@@ -211,7 +215,8 @@ public final class NetnsExtension
   /** Names of the links in the root namespace, from {@code ip -o link show}. */
   private static List<String> rootLinks() {
     List<String> names = new ArrayList<>();
-    Commands.Result r = Commands.exec(Commands.DEFAULT_TIMEOUT, List.of("ip", "-o", "link", "show"));
+    Commands.Result r =
+        Commands.exec(Commands.DEFAULT_TIMEOUT, List.of("ip", "-o", "link", "show"));
     for (String line : r.stdout().split("\n")) {
       // "12: vtk3x9q-h1@if3: <BROADCAST,..." -> "vtk3x9q-h1"
       String[] parts = line.split(": ", 3);

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A test that needs root and creates network namespaces: {@code @Test} plus the {@code netns}
- * tag, so the tier can be run or excluded as a group ({@code -Dtest.excludedGroups=netns}).
+ * A test that needs root and creates network namespaces: {@code @Test} plus the {@code netns} tag,
+ * so the tier can be run or excluded as a group ({@code -Dtest.excludedGroups=netns}).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -20,8 +20,8 @@ import java.lang.invoke.VarHandle;
  * clobber the thread's errno before Java code could read it).
  *
  * <p>Handles used by the request path (socket, send, receive) are created when this class is
- * initialised; the rarer ones live in holder classes so that a process that never opens a
- * namespace never pays for linking them (each handle costs about 10 ms the first time).
+ * initialised; the rarer ones live in holder classes so that a process that never opens a namespace
+ * never pays for linking them (each handle costs about 10 ms the first time).
  */
 public final class Libc {
   private Libc() {}
@@ -41,6 +41,7 @@ public final class Libc {
   public static final int O_RDONLY = 0;
   public static final int O_CLOEXEC = 0x80000;
   public static final int CLONE_NEWNET = 0x40000000;
+
   /** {@code _IO(0xb7, 0x3)} from linux/nsfs.h: which kind of namespace an nsfs fd refers to. */
   public static final long NS_GET_NSTYPE = 0xb703L;
 
@@ -92,8 +93,7 @@ public final class Libc {
         downcallNoErrno("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
   }
 
-  private static MethodHandle downcall(
-      String name, FunctionDescriptor fd, Linker.Option... extra) {
+  private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
     Linker.Option[] options = new Linker.Option[extra.length + 1];
     options[0] = CAPTURE_ERRNO;
     System.arraycopy(extra, 0, options, 1, extra.length);
@@ -166,8 +166,7 @@ public final class Libc {
       MemorySegment addr,
       int addrLen) {
     try {
-      return result(
-          (long) SENDTO.invokeExact(errno, fd, buf, len, flags, addr, addrLen), errno);
+      return result((long) SENDTO.invokeExact(errno, fd, buf, len, flags, addr, addrLen), errno);
     } catch (Throwable t) {
       throw linkageFailure(t);
     }
@@ -217,8 +216,8 @@ public final class Libc {
   }
 
   /**
-   * ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* value of the namespace an nsfs fd refers to, or
-   * {@code -errno} (ENOTTY for a file that is not a namespace).
+   * ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* value of the namespace an nsfs fd refers to, or {@code
+   * -errno} (ENOTTY for a file that is not a namespace).
    */
   public static int namespaceType(int fd) {
     try (Arena arena = Arena.ofConfined()) {

@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
 
 /**
  * An {@code AF_NETLINK}/{@code NETLINK_ROUTE} socket with its own native send and receive buffers.
- * Not thread-safe: the owning handle serialises access. The socket belongs to the network
- * namespace of the thread that created it, for its whole life.
+ * Not thread-safe: the owning handle serialises access. The socket belongs to the network namespace
+ * of the thread that created it, for its whole life.
  */
 public final class NetlinkSocket implements Transport {
   /** Large enough for any dump datagram the kernel builds (it caps them near 32 KiB). */
@@ -47,8 +47,8 @@ public final class NetlinkSocket implements Transport {
   }
 
   /**
-   * Opens and binds a socket in the calling thread's network namespace, with extended acks,
-   * capped acks and strict checking of dump requests turned on.
+   * Opens and binds a socket in the calling thread's network namespace, with extended acks, capped
+   * acks and strict checking of dump requests turned on.
    */
   public static NetlinkSocket open() {
     Arena arena = Arena.ofShared();
