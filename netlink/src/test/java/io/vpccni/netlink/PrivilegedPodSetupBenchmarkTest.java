@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code target/pod-setup-bench.txt}.
  */
 @Tag("netns")
-class PrivilegedPodSetupBench {
+class PrivilegedPodSetupBenchmarkTest {
   @RegisterExtension static final NetnsExtension netns = new NetnsExtension();
 
   private static final int WARMUP = 50;
