@@ -142,8 +142,9 @@ public final class Netlink implements AutoCloseable {
     return created(name);
   }
 
+  /** Creates a link; ENODEV here means the lower link is missing: a LinkNotFoundException. */
   private void create(Consumer<NlMsgWriter> body, Supplier<String> op) {
-    conn.write(Rtnl.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, body, op, false);
+    conn.write(Rtnl.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, body, op, true);
   }
 
   private Link created(String name) {

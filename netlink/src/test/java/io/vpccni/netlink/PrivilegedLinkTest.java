@@ -131,6 +131,9 @@ class PrivilegedLinkTest {
       }
       assertThatThrownBy(() -> nl.macvlanAdd("mv-bad", parent.index(), "source2"))
           .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> nl.macvlanAdd("mv-orphan", 9999, "bridge"))
+          .isInstanceOf(LinkNotFoundException.class)
+          .hasMessageStartingWith("failed to add macvlan mv-orphan link 9999 mode bridge: ENODEV");
     }
   }
 
