@@ -67,17 +67,12 @@ public final class NetlinkSocket implements Transport {
         check(Libc.bind(errno, fd, addr, SOCKADDR_NL_SIZE), "bind netlink socket");
         MemorySegment one = arena.allocate(JAVA_INT);
         one.set(JAVA_INT, 0, 1);
-        // Extended acks carry the kernel's explanation; capped acks do not echo our request;
-        // strict checking lets the kernel filter dumps (by table, by ifindex).
-        check(
-            Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, one, 4),
-            "enable NETLINK_EXT_ACK");
-        check(
-            Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, one, 4),
-            "enable NETLINK_CAP_ACK");
-        check(
-            Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_GET_STRICT_CHK, one, 4),
-            "enable NETLINK_GET_STRICT_CHK");
+        // Extended acks (4.12+) carry the kernel's explanation; capped acks (4.2+) do not echo
+        // our request; strict checking (4.20+) lets the kernel filter dumps by table or
+        // ifindex. All three are optional: the codecs cope without them and filter dumps again.
+        Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, one, 4);
+        Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, one, 4);
+        Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_GET_STRICT_CHK, one, 4);
         MemorySegment timeout = arena.allocate(16, 8); // struct timeval
         timeout.set(JAVA_LONG, 0, RECEIVE_TIMEOUT_SECONDS);
         check(
