@@ -85,7 +85,7 @@ public record Route(
       sb.append(" dev ").append(linkIndex);
     }
     if (table != TABLE_MAIN) {
-      sb.append(" table ").append(table);
+      sb.append(" table ").append(table == TABLE_LOCAL ? "local" : String.valueOf(table));
     }
     if (scope != Scope.UNIVERSE) {
       sb.append(" scope ").append(scope);

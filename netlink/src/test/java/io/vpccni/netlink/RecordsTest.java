@@ -32,7 +32,9 @@ class RecordsTest {
             new Neigh(
                     3, IpAddress.parse("169.254.1.1"), MacAddress.parse("02:00:00:00:00:01"), 0x02)
                 .toString())
-        .isEqualTo("169.254.1.1 dev 3 lladdr 02:00:00:00:00:01 state 0x2");
+        .isEqualTo("169.254.1.1 dev 3 lladdr 02:00:00:00:00:01 REACHABLE");
+    assertThat(new Neigh(3, IpAddress.parse("10.0.0.9"), null, 0x200).toString())
+        .isEqualTo("10.0.0.9 dev 3 state 0x200");
     assertThat(new Link(1, "lo", "", MacAddress.of(new byte[6]), 65536, 0, 0, 0).toString())
         .isEqualTo("1: lo mtu 65536 DOWN link/ether 00:00:00:00:00:00");
   }
