@@ -11,11 +11,12 @@ class IpJsonTest {
   @Test
   void readsWhatIpRoutePrints() {
     String text =
-        "[{\"dst\":\"default\",\"gateway\":\"169.254.1.1\",\"dev\":\"eth0\",\"flags\":[\"onlink\"]},"
-            + "{},{\"dst\":\"10.0.1.5\",\"metric\":50,\"x\":null,\"up\":true,\"s\":\"a\\\"b\\u0041\"}]\n";
+        "[{\"dst\":\"default\",\"gateway\":\"169.254.1.1\",\"dev\":\"eth0\",\"flags\":[\"onlink\"]},{},{\"dst\":\"10.0.1.5\",\"metric\":50,\"x\":null,\"up\":true,\"s\":\"a\\\"b\\u0041\"}]\n";
     List<Map<String, Object>> routes = IpJson.objects(text);
     assertThat(routes).hasSize(2); // ip -j prints {} for entries it skips
-    assertThat(routes.get(0)).containsEntry("gateway", "169.254.1.1").containsEntry("flags", List.of("onlink"));
+    assertThat(routes.get(0))
+        .containsEntry("gateway", "169.254.1.1")
+        .containsEntry("flags", List.of("onlink"));
     assertThat(routes.get(1))
         .containsEntry("metric", 50L)
         .containsEntry("x", null)

@@ -22,8 +22,10 @@ class NetnsExtensionTest {
   @Test
   void helpersRefuseNamespacesOfOtherRuns() {
     NetnsExtension a = new NetnsExtension();
-    TestNetns foreign = new TestNetns("someone-else", java.nio.file.Path.of("/run/netns/someone-else"));
-    assertThatThrownBy(() -> a.ip(foreign, "link")).hasMessageContaining("not created by this extension");
+    TestNetns foreign =
+        new TestNetns("someone-else", java.nio.file.Path.of("/run/netns/someone-else"));
+    assertThatThrownBy(() -> a.ip(foreign, "link"))
+        .hasMessageContaining("not created by this extension");
     assertThatThrownBy(() -> a.delete(foreign)).isInstanceOf(IllegalArgumentException.class);
   }
 
