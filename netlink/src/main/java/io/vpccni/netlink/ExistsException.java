@@ -5,4 +5,9 @@ public class ExistsException extends NetlinkException {
   public ExistsException(String operation, int errno, String errnoName, String strerror) {
     super(operation, errno, errnoName, strerror);
   }
+
+  public ExistsException(
+      String operation, int errno, String errnoName, String strerror, String extAck) {
+    super(operation, errno, errnoName, strerror, extAck);
+  }
 }

@@ -7,8 +7,8 @@ import io.vpccni.netaddr.MacAddress;
  *
  * @param index ifindex in its namespace
  * @param name IFLA_IFNAME
- * @param kind IFLA_INFO_KIND ("veth", "macvlan", "ipvlan", "vlan", "bridge", ...; "" for a
- *     physical device or loopback)
+ * @param kind IFLA_INFO_KIND ("veth", "macvlan", "ipvlan", "vlan", "bridge", ...; "" for a physical
+ *     device or loopback)
  * @param mac IFLA_ADDRESS (null when the device has none)
  * @param mtu IFLA_MTU
  * @param flags ifi_flags (IFF_UP = 0x1, IFF_RUNNING = 0x40, IFF_LOWER_UP = 0x10000)
@@ -17,7 +17,14 @@ import io.vpccni.netaddr.MacAddress;
  * @param masterIndex IFLA_MASTER (0 if none)
  */
 public record Link(
-    int index, String name, String kind, MacAddress mac, int mtu, int flags, int parentIndex, int masterIndex) {
+    int index,
+    String name,
+    String kind,
+    MacAddress mac,
+    int mtu,
+    int flags,
+    int parentIndex,
+    int masterIndex) {
   public static final int IFF_UP = 0x1;
 
   public boolean isUp() {

@@ -22,6 +22,23 @@ public record Neigh(int linkIndex, IpAddress ip, MacAddress mac, int state) {
 
   @Override
   public String toString() {
-    return ip + " dev " + linkIndex + (mac == null ? "" : " lladdr " + mac) + (isPermanent() ? " PERMANENT" : " state 0x" + Integer.toHexString(state));
+    return ip + " dev " + linkIndex + (mac == null ? "" : " lladdr " + mac) + " " + stateName();
+  }
+
+  /** The state as {@code ip neigh} names it ("PERMANENT", "REACHABLE STALE" for several bits). */
+  private String stateName() {
+    if (state == 0) {
+      return "NONE";
+    }
+    String[] names = {
+      "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"
+    };
+    StringBuilder sb = new StringBuilder();
+    for (int bit = 0; bit < names.length; bit++) {
+      if ((state & (1 << bit)) != 0) {
+        sb.append(sb.isEmpty() ? "" : " ").append(names[bit]);
+      }
+    }
+    return sb.isEmpty() ? "state 0x" + Integer.toHexString(state) : sb.toString();
   }
 }

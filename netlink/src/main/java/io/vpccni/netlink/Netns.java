@@ -1,7 +1,13 @@
 package io.vpccni.netlink;
 
+import io.vpccni.netlink.internal.Errors;
+import io.vpccni.netlink.internal.ffm.Libc;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An open handle (a file descriptor) on a network namespace. Netlink sockets opened through {@link
@@ -11,11 +17,26 @@ import java.util.concurrent.Callable;
  * package's README.md: never setns from a virtual or pooled thread).
  */
 public final class Netns implements AutoCloseable {
-  private Netns() {}
+  private static final String THREAD_SELF = "/proc/thread-self/ns/net";
+  private static final AtomicLong THREADS = new AtomicLong();
 
-  /** The namespace of the calling process (opened from /proc/self/ns/net). */
+  private final Path path;
+  private final int fd;
+  private final long inode;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Netns(Path path, int fd, long inode) {
+    this.path = path;
+    this.fd = fd;
+    this.inode = inode;
+  }
+
+  /**
+   * The namespace of the calling thread, opened from {@code /proc/thread-self/ns/net}: the
+   * process's namespace, except inside {@link #run(Callable)}.
+   */
   public static Netns current() {
-    throw new UnsupportedOperationException("TODO netlink");
+    return open(Path.of(THREAD_SELF));
   }
 
   /**
@@ -24,31 +45,129 @@ public final class Netns implements AutoCloseable {
    * @throws NetnsGoneException if the path is missing or not a network namespace
    */
   public static Netns open(Path path) {
-    throw new UnsupportedOperationException("TODO netlink");
+    String p = path.toString();
+    int fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
+    if (fd < 0) {
+      if (-fd == Errors.ENOENT || -fd == Errors.ESRCH || -fd == Errors.ENOTDIR) {
+        throw new NetnsGoneException(p, Errors.name(-fd) + " (" + Libc.strerror(-fd) + ")");
+      }
+      throw Errors.syscall("open network namespace " + p, -fd);
+    }
+    boolean ok = false;
+    try {
+      int type = Libc.namespaceType(fd);
+      if (type < 0) {
+        throw new NetnsGoneException(
+            p, "not a namespace file (NS_GET_NSTYPE: " + Errors.name(-type) + ")");
+      }
+      if (type != Libc.CLONE_NEWNET) {
+        throw new NetnsGoneException(p, "a namespace, but not a network namespace");
+      }
+      long ino = Libc.inode(fd);
+      if (ino < 0) {
+        throw Errors.syscall("stat network namespace " + p, (int) -ino);
+      }
+      ok = true;
+      return new Netns(path, fd, ino);
+    } finally {
+      if (!ok) {
+        Libc.close(fd);
+      }
+    }
   }
 
   /** The path it was opened from. */
   public Path path() {
-    throw new UnsupportedOperationException("TODO netlink");
+    return path;
   }
 
   /** The namespace inode number, which identifies it (as {@code ls -L -i} prints). */
   public long inode() {
-    throw new UnsupportedOperationException("TODO netlink");
+    return inode;
   }
 
   /** The open file descriptor (for IFLA_NET_NS_FD); valid until {@link #close()}. */
   public int fd() {
-    throw new UnsupportedOperationException("TODO netlink");
+    if (closed.get()) {
+      throw new IllegalStateException("network namespace handle " + path + " is closed");
+    }
+    return fd;
   }
 
-  /** Runs {@code task} inside this namespace on a dedicated platform thread and returns its result. */
+  /**
+   * Runs {@code task} inside this namespace on a new platform thread and returns its result; the
+   * task's own exception is rethrown as is. The thread opens its original namespace first, enters
+   * this one, and switches back in a finally block; it runs nothing else and ends with the task, so
+   * a failure to switch back cannot leak into later work.
+   */
   public <T> T run(Callable<T> task) throws Exception {
-    throw new UnsupportedOperationException("TODO netlink");
+    int target = fd();
+    FutureTask<T> future = new FutureTask<>(() -> inside(target, task));
+    Thread thread =
+        Thread.ofPlatform()
+            .name("netns-run-" + THREADS.incrementAndGet())
+            .daemon(true)
+            .unstarted(future);
+    thread.start();
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception ex) {
+        throw ex;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** {@link #run(Callable)} for tasks that throw only unchecked exceptions. */
+  <T> T runUnchecked(String operation, Callable<T> task) {
+    try {
+      return run(task);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Errors.syscall(operation, Errors.EINTR);
+    } catch (Exception e) {
+      throw new IllegalStateException("failed to " + operation, e);
+    }
+  }
+
+  private <T> T inside(int target, Callable<T> task) throws Exception {
+    int home = Libc.open(THREAD_SELF, Libc.O_RDONLY | Libc.O_CLOEXEC);
+    if (home < 0) {
+      throw Errors.syscall("open the current thread's network namespace", -home);
+    }
+    try {
+      int r = Libc.setns(target, Libc.CLONE_NEWNET);
+      if (r < 0) {
+        throw Errors.syscall("enter network namespace " + path, -r);
+      }
+      try {
+        return task.call();
+      } finally {
+        // If this fails the thread stays in the target namespace; it is about to end and runs
+        // nothing else, so nothing else can observe the wrong namespace.
+        Libc.setns(home, Libc.CLONE_NEWNET);
+      }
+    } finally {
+      Libc.close(home);
+    }
   }
 
   @Override
   public void close() {
-    throw new UnsupportedOperationException("TODO netlink");
+    if (closed.compareAndSet(false, true)) {
+      Libc.close(fd);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "netns " + path + " (inode " + inode + ")";
   }
 }

@@ -9,6 +9,11 @@ public class NotFoundException extends NetlinkException {
     super(operation, errno, errnoName, strerror);
   }
 
+  public NotFoundException(
+      String operation, int errno, String errnoName, String strerror, String extAck) {
+    super(operation, errno, errnoName, strerror, extAck);
+  }
+
   protected NotFoundException(String message, int errno, String errnoName) {
     super(message, errno, errnoName, (Throwable) null);
   }

@@ -12,7 +12,9 @@ public interface Probe {
   /** Why the feature is missing, or null if it is available. */
   Throwable unavailabilityCause();
 
-  /** @throws UnsupportedOperationException naming the feature and the cause, if missing */
+  /**
+   * @throws UnsupportedOperationException naming the feature and the cause, if missing
+   */
   default void ensureAvailable() {
     if (!isAvailable()) {
       throw new UnsupportedOperationException(

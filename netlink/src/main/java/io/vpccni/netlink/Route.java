@@ -75,7 +75,9 @@ public record Route(
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(isDefault() ? "default" : dst.isHost() ? dst.address().toString() : dst.toString());
+    StringBuilder sb =
+        new StringBuilder(
+            isDefault() ? "default" : dst.isHost() ? dst.address().toString() : dst.toString());
     if (gateway != null) {
       sb.append(" via ").append(gateway);
     }
@@ -83,7 +85,7 @@ public record Route(
       sb.append(" dev ").append(linkIndex);
     }
     if (table != TABLE_MAIN) {
-      sb.append(" table ").append(table);
+      sb.append(" table ").append(table == TABLE_LOCAL ? "local" : String.valueOf(table));
     }
     if (scope != Scope.UNIVERSE) {
       sb.append(" scope ").append(scope);

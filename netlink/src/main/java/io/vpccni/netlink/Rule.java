@@ -32,7 +32,16 @@ public record Rule(int family, int priority, IpPrefix from, IpPrefix to, String 
     if (iif != null) {
       sb.append(" iif ").append(iif);
     }
-    sb.append(" lookup ").append(table == Route.TABLE_MAIN ? "main" : String.valueOf(table));
+    sb.append(" lookup ").append(tableName(table));
     return sb.toString();
+  }
+
+  private static String tableName(int table) {
+    return switch (table) {
+      case Route.TABLE_MAIN -> "main";
+      case Route.TABLE_LOCAL -> "local";
+      case 253 -> "default";
+      default -> String.valueOf(table);
+    };
   }
 }

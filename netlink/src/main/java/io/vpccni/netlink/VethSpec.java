@@ -11,7 +11,8 @@ import io.vpccni.netaddr.MacAddress;
  * @param mac MAC for {@code name}, or null for a random one
  * @param peerMac MAC for the peer, or null for a random one
  */
-public record VethSpec(String name, String peerName, Netns peerNs, int mtu, MacAddress mac, MacAddress peerMac) {
+public record VethSpec(
+    String name, String peerName, Netns peerNs, int mtu, MacAddress mac, MacAddress peerMac) {
   public VethSpec(String name, String peerName, Netns peerNs, int mtu) {
     this(name, peerName, peerNs, mtu, null, null);
   }
