@@ -105,6 +105,17 @@ public final class FakeAgent implements AutoCloseable {
     return this;
   }
 
+  /** Back to the defaults: canned answers, no delay, no hang-up, no recorded requests. */
+  public synchronized FakeAgent reset() {
+    answers.clear();
+    answers.put("ADD", DEFAULT_ADD_RESULT);
+    defaultAnswer = OK;
+    delay = Duration.ZERO;
+    hangUp = false;
+    requests.clear();
+    return this;
+  }
+
   /** The request lines received so far, in order. */
   public synchronized List<String> requests() {
     return List.copyOf(requests);
