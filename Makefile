@@ -15,7 +15,7 @@ deps: ## install what the build and tests need (apt packages; checks the JDK)
 	@scripts/install-deps.sh $(APT_PACKAGES)
 
 build: deps ## compile and package; executables land in dist/bin, the CNI bin-dir layout in dist/cni
-	$(MVN) -q package -DskipTests
+	$(MVN) -q package dependency:copy-dependencies -DskipTests -DincludeScope=runtime -DoutputDirectory=target/runtime-deps
 	scripts/make-dist.sh
 
 unit: ## unit tests only (no root, no namespaces)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lays out dist/ from what `mvn package` left in each module's target/ (the Makefile's `build`
-# runs `mvn package -DskipTests` first):
+# runs `mvn package dependency:copy-dependencies -DskipTests` first):
 #
 #   dist/cni/vpc-cni            the CNI binary: a POSIX sh launcher (copy it as is into a CNI bin dir:
 #   dist/cni/vpc-cni.d/           cp -a dist/cni/. /opt/cni/bin/)
@@ -178,21 +178,11 @@ build_jvm_app() { # $1 = module, $2 = main class, $3 = launcher name
   rm -rf "$lib"
   mkdir -p "$lib"
   cp -p "$jar" "$lib/"
-  # Third-party runtime dependencies from the local repository, and our own modules from their
-  # target/ (Maven cannot copy reactor modules outside the build that packaged them).
-  (cd "$root" && mvn -B -q -pl "$m" -am dependency:copy-dependencies -DincludeScope=runtime \
-      -DexcludeGroupIds=io.vpccni -DoutputDirectory="$lib" -Dmdep.prependGroupId=true) \
-    || die "cannot copy the runtime dependencies of $m"
-  # (-am puts the module last in the reactor, so its list is the one left in the file)
-  (cd "$root" && mvn -B -q -pl "$m" -am dependency:list -DincludeScope=runtime -DincludeGroupIds=io.vpccni \
-      -DoutputFile="$lib/.vpccni-deps" -Dsort=true) \
-    || die "cannot list the vpc-cni modules $m depends on"
-  local dep
-  for dep in $(grep -o 'io\.vpccni:[a-z-]*' "$lib/.vpccni-deps" | cut -d: -f2 | sort -u); do
-    jar=$(module_jar "$dep") || die "$m needs $dep, whose jar is not built"
-    cp -p "$jar" "$lib/"
-  done
-  rm -f "$lib/.vpccni-deps"
+  # Runtime dependencies, ours and third-party, as `make build` copied them next to the module
+  # (mvn package dependency:copy-dependencies -DoutputDirectory=target/runtime-deps).
+  [ -d "$root/$m/target/runtime-deps" ] \
+    || die "$m/target/runtime-deps is missing: build with 'make build' (it copies runtime dependencies)"
+  cp -p "$root/$m/target/runtime-deps/"*.jar "$lib/"
   write_jvm_launcher "$dist/bin/$name" "$m" "$main"
   echo "make-dist: dist/bin/$name ($(ls "$lib" | wc -l) jars)"
 }

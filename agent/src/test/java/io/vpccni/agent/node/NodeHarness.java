@@ -172,5 +172,18 @@ final class NodeHarness implements AutoCloseable {
       Cmd.quiet("ip", "netns", "del", ns);
     }
     vpc.close();
+    // Keep the agent logs for a post-mortem, then remove the work directory (sockets, store).
+    try (var files = Files.walk(work)) {
+      Path logs = Path.of("target", "agent-logs", prefix);
+      Files.createDirectories(logs);
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (f.getFileName().toString().endsWith(".log")) {
+          Files.copy(f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      System.err.println("cleanup of " + work + " incomplete: " + e.getMessage());
+    }
   }
 }

@@ -35,7 +35,7 @@ class PrivilegedSharedVethNodeTest {
   static void up() throws Exception {
     NodeHarness.assumePrivileged();
     NodeHarness.binary();
-    h = new NodeHarness(2, 18);
+    h = new NodeHarness(2, 40); // enough for every test here with the default 180 s cooldown
     h.startAgent(Map.of());
   }
 
