@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.testkit.agent.AgentProcess;
+import io.vpccni.testkit.cni.CniExec;
 import io.vpccni.testkit.vpc.Cmd;
 import io.vpccni.testkit.vpc.StandInVpc;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -43,11 +41,7 @@ final class NodeHarness implements AutoCloseable {
   }
 
   static Path binary() {
-    Path b = Path.of(System.getProperty("vpccni.root", "."), "dist", "cni", "vpc-cni");
-    if (!Files.isExecutable(b)) {
-      throw new IllegalStateException("the CNI binary " + b + " is missing: run `make build` first");
-    }
-    return b;
+    return CniExec.dist().binary();
   }
 
   NodeHarness(int enis, int ipsPerEni) throws IOException {
@@ -109,22 +103,9 @@ final class NodeHarness implements AutoCloseable {
     return exec(env, stdin);
   }
 
-  static CniResult exec(Map<String, String> env, String stdin) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(binary().toString());
-    pb.environment().clear();
-    pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("CNI binary did not finish in 120 s");
-    }
-    return new CniResult(p.exitValue(), out, err);
+  static CniResult exec(Map<String, String> env, String stdin) {
+    CniExec.Result r = CniExec.dist().withTimeout(java.time.Duration.ofSeconds(120)).run(env, stdin);
+    return new CniResult(r.exitCode(), r.stdout(), r.stderr());
   }
 
   CniResult add(String containerId, String ns) throws Exception {
