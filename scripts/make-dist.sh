@@ -105,7 +105,7 @@ build_cni() {
   [ "$modules" = "java.base" ] || warn "the CNI binary now needs modules '$modules', not only java.base (start-up cost: check)"
 
   local stage=$dist/.cni-stage
-  rm -rf "$stage"
+  rm -rf "${stage:?}"
   mkdir -p "$stage/vpc-cni.d/lib"
   "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --output "$stage/vpc-cni.d/runtime"
@@ -124,7 +124,7 @@ EOF
 
   # Train in the final place: the cache records the class path, and although the JVM accepts a
   # relocated one, training where it will run from dist/ keeps the check trivially exact.
-  rm -rf "$out"
+  rm -rf "${out:?}"
   mv "$stage" "$out"
   local d=$out/vpc-cni.d
   # shellcheck disable=SC2046 # the flags are meant to split into words
@@ -164,41 +164,65 @@ EOF
   chmod 755 "$1"
 }
 
-# Copies a module's jar and its runtime dependencies to dist/lib/<module>/ and writes its launcher;
-# skips the module (with a warning) when its jar or main class is not built.
-build_jvm_app() { # $1 = module, $2 = main class, $3 = launcher name
-  local m=$1 main=$2 name=$3 jar
-  local class_file=$root/$m/target/classes/${main//.//}.class
-  if ! jar=$(module_jar "$m") || [ ! -f "$class_file" ]; then
-    warn "skipping dist/bin/$name: $m is not built or has no $main yet"
-    rm -rf "${dist:?}/lib/$m" "$dist/bin/$name"
-    return
-  fi
-  local lib=$dist/lib/$m
-  rm -rf "$lib"
-  mkdir -p "$lib"
-  cp -p "$jar" "$lib/"
-  # Third-party runtime dependencies from the local repository, and our own modules from their
-  # target/ (Maven cannot copy reactor modules outside the build that packaged them).
-  (cd "$root" && mvn -B -q -pl "$m" -am dependency:copy-dependencies -DincludeScope=runtime \
-      -DexcludeGroupIds=io.vpccni -DoutputDirectory="$lib" -Dmdep.prependGroupId=true) \
-    || die "cannot copy the runtime dependencies of $m"
-  # (-am puts the module last in the reactor, so its list is the one left in the file)
-  (cd "$root" && mvn -B -q -pl "$m" -am dependency:list -DincludeScope=runtime -DincludeGroupIds=io.vpccni \
-      -DoutputFile="$lib/.vpccni-deps" -Dsort=true) \
-    || die "cannot list the vpc-cni modules $m depends on"
-  local dep
-  for dep in $(grep -o 'io\.vpccni:[a-z-]*' "$lib/.vpccni-deps" | cut -d: -f2 | sort -u); do
-    jar=$(module_jar "$dep") || die "$m needs $dep, whose jar is not built"
-    cp -p "$jar" "$lib/"
+# The JVM services: a module's jar and its runtime dependencies go to dist/lib/<module>/, and its
+# launcher to dist/bin/. A module whose jar or main class is not built is skipped with a warning.
+jvm_apps=("agent io.vpccni.agent.AgentMain vpc-cni-agent" "cli io.vpccni.cli.CliMain vpc-cni-cli")
+
+build_jvm_apps() {
+  local built=() entry m main name jar
+  for entry in "${jvm_apps[@]}"; do
+    read -r m main name <<< "$entry"
+    if jar=$(module_jar "$m") && [ -f "$root/$m/target/classes/${main//.//}.class" ]; then
+      built+=("$m")
+    else
+      warn "skipping dist/bin/$name: $m is not built or has no $main yet"
+      rm -rf "${dist:?}/lib/$m" "$dist/bin/$name"
+    fi
   done
-  rm -f "$lib/.vpccni-deps"
-  write_jvm_launcher "$dist/bin/$name" "$m" "$main"
-  echo "make-dist: dist/bin/$name ($(ls "$lib" | wc -l) jars)"
+  [ ${#built[@]} -gt 0 ] || return 0
+  # One Maven run lists each module's runtime dependencies with their files (target/dist-deps.txt):
+  # third-party jars are copied from the local repository, vpc-cni modules from their target/
+  # (Maven resolves those to class folders). The compile phase is there only so that Maven 3.8
+  # resolves reactor modules at all; it compiles nothing that is up to date.
+  local pl
+  pl=$(IFS=,; echo "${built[*]}")
+  for m in "${built[@]}"; do
+    rm -f "${root:?}/$m/target/dist-deps.txt"
+  done
+  (cd "$root" && mvn -B -q -pl "$pl" -am compile dependency:list -DincludeScope=runtime \
+      -DoutputAbsoluteArtifactFilename=true -DoutputFile=target/dist-deps.txt) \
+    || die "cannot resolve the runtime dependencies of ${built[*]}"
+  for entry in "${jvm_apps[@]}"; do
+    read -r m main name <<< "$entry"
+    [[ " ${built[*]} " == *" $m "* ]] || continue
+    local lib=$dist/lib/$m line coords group artifact file
+    rm -rf "${lib:?}"
+    mkdir -p "$lib"
+    cp -p "$(module_jar "$m")" "$lib/"
+    # lines look like "   group:artifact:jar[:classifier]:version:scope:/path/file.jar -- module x"
+    while read -r line; do
+      line=${line%% -- module *}
+      case $line in *:/*) ;; *) continue ;; esac
+      coords=${line%%:/*}
+      file=/${line#*:/}
+      group=${coords%%:*}
+      artifact=${coords#*:}
+      artifact=${artifact%%:*}
+      if [ "$group" = io.vpccni ]; then
+        jar=$(module_jar "$artifact") || die "$m needs $artifact, whose jar is not built"
+        cp -p "$jar" "$lib/"
+      else
+        [ -f "$file" ] || die "$m needs $file, which is not in the local repository"
+        cp -p "$file" "$lib/$group.${file##*/}"
+      fi
+    done < "$root/$m/target/dist-deps.txt"
+    write_jvm_launcher "$dist/bin/$name" "$m" "$main"
+    echo "make-dist: dist/bin/$name ($(find "$lib" -name '*.jar' | wc -l) jars in dist/lib/$m)"
+  done
 }
 
 mkdir -p "$dist/bin"
 build_cni
 cp -p "$dist/cni/vpc-cni" "$dist/bin/vpc-cni"
-build_jvm_app agent io.vpccni.agent.AgentMain vpc-cni-agent
-build_jvm_app cli io.vpccni.cli.CliMain vpc-cni-cli
+build_jvm_apps
+rmdir "$dist/lib" 2>/dev/null || true

@@ -37,6 +37,9 @@ public final class AotTraining {
           + "\"routes\":[{\"dst\":\"0.0.0.0/0\",\"gw\":\"169.254.1.1\",\"mtu\":9001},{\"dst\":\"::/0\"}],"
           + "\"dns\":{\"nameservers\":[\"10.96.0.10\"],\"search\":[\"default.svc.cluster.local\"]}}";
 
+  /** The container the training agent refuses, so that the agent-error path is trained too. */
+  static final String REFUSED = "train-refused";
+
   private AotTraining() {}
 
   public static void main(String[] args) throws Exception {
@@ -77,6 +80,9 @@ public final class AotTraining {
       badIf.put("CNI_IFNAME", "eth0/../x");
       run(sink, badIf, conf110);
       run(sink, env("ADD", netns, null), conf110.replace("\"mtu\":1500", "\"mtu\":10"));
+      Map<String, String> refused = env("ADD", netns, null);
+      refused.put("CNI_CONTAINERID", REFUSED);
+      run(sink, refused, conf110);
       String gone = conf(CniVersion.V1_0_0, dir.resolve("absent.sock"), null);
       run(sink, env("DEL", null, null), gone);
       run(sink, env("STATUS", null, null), conf(CniVersion.V1_1_0, dir.resolve("absent.sock"), null));
@@ -151,8 +157,14 @@ public final class AotTraining {
             buf.clear();
           }
           AgentRequest req = AgentRequest.fromJson(in.toString(StandardCharsets.UTF_8).strip());
-          AgentResponse resp =
-              req.verb().equals("ADD") ? AgentResponse.ok(Json.parseObject(RESULT)) : AgentResponse.ok();
+          AgentResponse resp;
+          if (req.containerId().equals(REFUSED)) {
+            resp = AgentResponse.error(11, "no free IP on this node", "the warm pool is refilling");
+          } else if (req.verb().equals("ADD")) {
+            resp = AgentResponse.ok(Json.parseObject(RESULT));
+          } else {
+            resp = AgentResponse.ok();
+          }
           ch.write(ByteBuffer.wrap((resp.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
           if (!server.isOpen()) {
