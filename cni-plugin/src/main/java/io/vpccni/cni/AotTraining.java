@@ -69,7 +69,9 @@ public final class AotTraining {
       }
       String conf110 = conf(CniVersion.V1_1_0, socket, null);
       run(sink, env("STATUS", null, null), conf110);
-      run(sink, env("GC", null, null),
+      run(
+          sink,
+          env("GC", null, null),
           conf110.substring(0, conf110.length() - 1)
               + ",\"cni.dev/valid-attachments\":[{\"containerID\":\"c1\",\"ifname\":\"eth0\"}]}");
       // the error paths: bad input, and an agent that is not there
@@ -85,15 +87,24 @@ public final class AotTraining {
       run(sink, refused, conf110);
       String gone = conf(CniVersion.V1_0_0, dir.resolve("absent.sock"), null);
       run(sink, env("DEL", null, null), gone);
-      run(sink, env("STATUS", null, null), conf(CniVersion.V1_1_0, dir.resolve("absent.sock"), null));
+      run(
+          sink,
+          env("STATUS", null, null),
+          conf(CniVersion.V1_1_0, dir.resolve("absent.sock"), null));
     }
     server.close();
     boolean logged = Files.exists(log);
     System.err.println(
-        "vpc-cni AOT training: " + invocations + " invocations, " + succeeded + " succeeded, log " + logged);
+        "vpc-cni AOT training: "
+            + invocations
+            + " invocations, "
+            + succeeded
+            + " succeeded, log "
+            + logged);
     // per version and round VERSION, ADD, CHECK and two DELs succeed, plus STATUS and GC
     if (succeeded != rounds * (5 * CniVersion.values().length + 2) || !logged) {
-      System.err.println("vpc-cni AOT training: the hot paths did not all succeed; refusing to train on errors");
+      System.err.println(
+          "vpc-cni AOT training: the hot paths did not all succeed; refusing to train on errors");
       System.exit(1);
     }
     Files.deleteIfExists(socket);
@@ -106,7 +117,8 @@ public final class AotTraining {
   private static int succeeded;
 
   private static void run(PrintStream sink, Map<String, String> env, String stdin) {
-    int exit = CniMain.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), sink);
+    int exit =
+        CniMain.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), sink);
     invocations++;
     if (exit == 0) {
       succeeded++;
@@ -118,7 +130,8 @@ public final class AotTraining {
     env.put("CNI_COMMAND", verb);
     env.put("CNI_PATH", "/opt/cni/bin");
     if (!verb.equals("STATUS") && !verb.equals("GC") && !verb.equals("VERSION")) {
-      env.put("CNI_CONTAINERID", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+      env.put(
+          "CNI_CONTAINERID", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
       env.put("CNI_IFNAME", "eth0");
     }
     if (netns != null) {
@@ -131,8 +144,12 @@ public final class AotTraining {
   }
 
   private static String conf(CniVersion v, Path socket, Path log) {
-    return "{\"cniVersion\":\"" + v.text() + "\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"mtu\":1500,"
-        + "\"agentSocket\":\"" + socket + "\",\"agentTimeoutSeconds\":5,"
+    return "{\"cniVersion\":\""
+        + v.text()
+        + "\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"mtu\":1500,"
+        + "\"agentSocket\":\""
+        + socket
+        + "\",\"agentTimeoutSeconds\":5,"
         + (log == null ? "" : "\"logFile\":\"" + log + "\",")
         + "\"runtimeConfig\":{\"bandwidth\":{\"ingressRate\":1000000}}}";
   }

@@ -12,8 +12,8 @@ import java.util.Map;
  * The {@code CNI_*} environment of one invocation, validated for its verb as spec 1.1.0 §2 says:
  *
  * <ul>
- *   <li>ADD, CHECK: {@code CNI_CONTAINERID}, {@code CNI_NETNS}, {@code CNI_IFNAME} required;
- *       {@code CNI_ARGS}, {@code CNI_PATH} optional.
+ *   <li>ADD, CHECK: {@code CNI_CONTAINERID}, {@code CNI_NETNS}, {@code CNI_IFNAME} required; {@code
+ *       CNI_ARGS}, {@code CNI_PATH} optional.
  *   <li>DEL: {@code CNI_CONTAINERID}, {@code CNI_IFNAME} required; {@code CNI_NETNS} optional and
  *       not checked (the namespace may be gone, and DEL must still release what the agent holds).
  *   <li>STATUS: nothing beyond {@code CNI_COMMAND}. GC: {@code CNI_PATH} required (we delegate to
@@ -25,7 +25,12 @@ import java.util.Map;
  * @param args {@code CNI_ARGS} as ordered key/value pairs (empty for STATUS and GC)
  */
 public record CniEnv(
-    Verb verb, String containerId, String netns, String ifName, Map<String, String> args, String path) {
+    Verb verb,
+    String containerId,
+    String netns,
+    String ifName,
+    Map<String, String> args,
+    String path) {
 
   /** Ours: kubelet sends five short pairs; this bounds what we forward to the agent. */
   static final int MAX_ARGS_LENGTH = 16 << 10;

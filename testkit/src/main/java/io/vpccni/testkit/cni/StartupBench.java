@@ -36,9 +36,10 @@ public final class StartupBench {
     Files.delete(noAot.resolve("vpc-cni.d/vpc-cni.aot"));
     Path netns = Files.createFile(tmp.resolve("netns"));
     try (FakeAgent agent = FakeAgent.start(tmp.resolve("agent.sock"))) {
-      List<CniExec> execs = List.of(
-          CniExec.of(launcher).withTimeout(Duration.ofSeconds(20)),
-          CniExec.of(noAot.resolve("vpc-cni")).withTimeout(Duration.ofSeconds(20)));
+      List<CniExec> execs =
+          List.of(
+              CniExec.of(launcher).withTimeout(Duration.ofSeconds(20)),
+              CniExec.of(noAot.resolve("vpc-cni")).withTimeout(Duration.ofSeconds(20)));
       Map<String, String> versionEnv = Map.of("CNI_COMMAND", "VERSION");
       String versionIn = "{\"cniVersion\":\"1.0.0\"}";
       Map<String, String> addEnv = CniConfigs.env("ADD", "bench0001", netns.toString(), "eth0");
@@ -61,7 +62,12 @@ public final class StartupBench {
       }
       String[] labels = {"with AOT cache   ", "without AOT cache"};
       for (int l = 0; l < 2; l++) {
-        System.out.println(labels[l] + "  VERSION " + stats(ms.get(l).get(0)) + "   ADD " + stats(ms.get(l).get(1)));
+        System.out.println(
+            labels[l]
+                + "  VERSION "
+                + stats(ms.get(l).get(0))
+                + "   ADD "
+                + stats(ms.get(l).get(1)));
       }
     } finally {
       deleteTree(tmp);
@@ -79,7 +85,11 @@ public final class StartupBench {
   private static String stats(List<Double> samples) {
     List<Double> ms = new ArrayList<>(samples);
     ms.sort(Comparator.naturalOrder());
-    return "p50 " + fmt(ms.get(ms.size() / 2)) + " ms, p90 " + fmt(ms.get((int) (ms.size() * 0.9))) + " ms";
+    return "p50 "
+        + fmt(ms.get(ms.size() / 2))
+        + " ms, p90 "
+        + fmt(ms.get((int) (ms.size() * 0.9)))
+        + " ms";
   }
 
   private static String fmt(double v) {
@@ -93,7 +103,8 @@ public final class StartupBench {
         if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(t);
         } else {
-          Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          Files.copy(
+              p, t, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
       }
     }
@@ -101,13 +112,15 @@ public final class StartupBench {
 
   private static void deleteTree(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
