@@ -163,7 +163,7 @@ public record CniEnv(
       throw new CniException(
           CniException.INVALID_ENVIRONMENT,
           "invalid CNI_NETNS \"" + Names.printable(netns) + "\": no such network namespace",
-          String.valueOf(e.getMessage()));
+          rule("CNI_NETNS") + "; " + e.getMessage());
     }
     Object own = null;
     try {
@@ -197,6 +197,22 @@ public record CniEnv(
     return new CniException(
         CniException.INVALID_ENVIRONMENT,
         "invalid " + name + " \"" + Names.printable(value) + "\": " + problem,
-        name + " " + problem);
+        rule(name));
+  }
+
+  /** The spec's rule for a variable, as the error's details. */
+  private static String rule(String name) {
+    return switch (name) {
+      case "CNI_CONTAINERID" ->
+          "a container id starts with a letter or digit, followed by letters, digits, '_', '.'"
+              + " or '-' (CNI spec 1.1.0, section 2)";
+      case "CNI_IFNAME" ->
+          "an interface name is 1 to 15 bytes, not \".\" or \"..\", without '/', ':' or"
+              + " whitespace (CNI spec 1.1.0, section 2)";
+      case "CNI_NETNS" ->
+          "CNI_NETNS is the path of the container's network namespace, such as"
+              + " /var/run/netns/cni-1234 or /proc/1234/ns/net";
+      default -> "";
+    };
   }
 }

@@ -52,6 +52,11 @@ public final class CniConfigs {
     return netconf(cniVersion, NETWORK, vpcCniPlugin(agentSocket));
   }
 
+  /** {@link #netconf(String, String)} as the JSON text a runtime writes to stdin. */
+  public static String netconfJson(String cniVersion, String agentSocket) {
+    return JsonText.write(netconf(cniVersion, agentSocket));
+  }
+
   /** {@code netconf} plus {@code prevResult} (CHECK, DEL). */
   public static Map<String, Object> withPrevResult(Map<String, Object> netconf, Object prevResult) {
     return JsonText.with(netconf, "prevResult", prevResult);
