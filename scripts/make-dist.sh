@@ -7,7 +7,6 @@
 #     runtime/                  jlinked Java runtime with only the modules the binary needs (jdeps)
 #     lib/*.jar                 cni-plugin and its JDK-only dependencies (agent-api, netaddr)
 #     vpc-cni.aot               AOT cache (JDK 25, JEP 514/515) trained for exactly this runtime and jars
-#     java.security             minimal security config for this runtime (see below)
 #   dist/bin/vpc-cni            a copy of the CNI launcher (it finds ../cni/vpc-cni.d from there)
 #   dist/bin/vpc-cni-agent      io.vpccni.agent.AgentMain on the full JDK, classpath dist/lib/agent/*
 #   dist/bin/vpc-cni-cli        io.vpccni.cli.CliMain on the full JDK, classpath dist/lib/cli/*
@@ -38,29 +37,32 @@ module_jar() { # module -> path of its main jar, or nothing
 # The CNI binary
 # ---------------------------------------------------------------------------------------------
 
-# JVM flags, each kept because it measurably helps (medians of 40 runs on a 2-core VM, ADD against
-# a fake agent, leave-one-out; see the commit that introduced this script for the table):
-#  -XX:TieredStopAtLevel=1   C1 only: nothing runs long enough for C2            (-6 ms)
-#  -XX:+UseSerialGC          smallest GC to initialise                            (-1 ms)
-#  -XX:-UsePerfData          no hsperfdata file in /tmp                           (-1.5 ms)
-#  -Xmx64m -Xss512k          small heap and stack reservations (stdin is <= 1 MiB) (-1.5 ms)
-#  -Djdk.reflect.useNativeAccessorOnly=true   the JDK reflects once (SecureRandom, for the unix
-#                            socket class); native accessors spin no method-handle classes (-3.5 ms)
+# JVM flags. Each was measured on a 2-core VM: medians of 40-60 interleaved rounds of VERSION and
+# of ADD against a fake agent, through an AOT cache trained with the same flags, leaving one flag
+# out at a time (ADD 32.8 ms with all of them, 46.5 ms with none):
+#  -XX:TieredStopAtLevel=1   C1 only: nothing runs long enough for C2            ADD -5.2 ms
 #  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider   the default
-#                            provider, named: skips a ServiceLoader scan of every jar     (-4 ms)
-#  -Djava.security.properties==.../java.security   SUN provider only; the binary does no
-#                            crypto, but opening a unix socket seeds a SecureRandom     (-2 ms)
+#                            provider, named: spares a ServiceLoader scan of every jar   -2.5 ms
+#  -Djdk.reflect.useNativeAccessorOnly=true   opening a unix socket makes the JDK seed a
+#                            SecureRandom, found by reflection; native accessors spin no
+#                            method-handle classes                                       -1.7 ms
+#  -XX:-UsePerfData          no hsperfdata file in /tmp                                  -0.7 ms
+#  -XX:+UseSerialGC          fewest threads, 1.7 MB less RSS than G1                    -0.8 ms
+#  -Xmx64m                   no speed effect: a bound (stdin is at most 1 MiB), so that no input
+#                            can make one exec take a node's memory
 # and three that keep stdout clean, since it must carry nothing but the CNI result:
 #  -Xlog:disable -Xlog:all=warning:stderr   unified logging (e.g. "AOT cache unusable") to stderr
 #  -XX:+DisplayVMOutputToStderr             other VM output to stderr
-# Not used: -Xshare:auto (JDK 25 refuses it together with -XX:AOTCache), -Xint and -Xms (no gain),
-# -XX:ArchiveRelocationMode=0 (-1.5 ms, but a diagnostic flag that gives up the cache's ASLR).
-cni_flags() { # $1 = vpc-cni.d directory as the launcher sees it
-  printf '%s' "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx64m -Xss512k \
+# Measured and left out: -Xshare:auto (JDK 25 refuses it together with -XX:AOTCache); -Xint (-1.5
+# ms on a small config, but 330 ms instead of 65 on a 750 KB one); -Xms, -Xss (no effect); a
+# one-provider java.security (-0.2 ms, not worth a private security configuration);
+# -XX:ArchiveRelocationMode=0 (-1.5 ms, but a diagnostic flag that gives up the cache's ASLR); a
+# default CDS archive in the runtime (a JVM whose -XX:AOTCache is unusable does not fall back to it).
+cni_flags() {
+  printf '%s' "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx64m \
 -Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr \
 -Djdk.reflect.useNativeAccessorOnly=true \
--Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider \
--Djava.security.properties==$1/java.security"
+-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
 }
 cni_jars=(cni-plugin agent-api netaddr)
 
@@ -77,7 +79,7 @@ if [ -d "\$d/vpc-cni.d" ]; then r=\$d/vpc-cni.d; else r=\$d/../cni/vpc-cni.d; fi
 # Options from the node's environment must not reach this JVM: they could print to stdout and
 # would not match the AOT cache.
 unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
-exec "\$r/runtime/bin/java" -XX:AOTCache="\$r/vpc-cni.aot" $(cni_flags '"$r"') \\
+exec "\$r/runtime/bin/java" -XX:AOTCache="\$r/vpc-cni.aot" $(cni_flags) \\
   -cp "\$r/lib/cni-plugin.jar:\$r/lib/agent-api.jar:\$r/lib/netaddr.jar" io.vpccni.cni.CniMain
 EOF
   chmod 755 "$1"
@@ -105,31 +107,23 @@ build_cni() {
   [ "$modules" = "java.base" ] || warn "the CNI binary now needs modules '$modules', not only java.base (start-up cost: check)"
 
   local stage=$dist/.cni-stage
-  rm -rf "$stage"
+  rm -rf "${stage:?}"
   mkdir -p "$stage/vpc-cni.d/lib"
   "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --output "$stage/vpc-cni.d/runtime"
   for m in "${cni_jars[@]}"; do
     cp -p "$(module_jar "$m")" "$stage/vpc-cni.d/lib/$m.jar"
   done
-  cat > "$stage/vpc-cni.d/java.security" <<'EOF'
-# Security configuration of the vpc-cni binary's private runtime (replaces the JDK's file through
-# -Djava.security.properties==). The binary does no cryptography; the JDK only seeds a SecureRandom
-# when it opens a unix socket, and reading the full file and registering every provider costs about
-# 2 ms per pod. Do not reuse this file for anything else.
-security.provider.1=SUN
-securerandom.source=file:/dev/random
-EOF
   write_cni_launcher "$stage/vpc-cni"
 
   # Train in the final place: the cache records the class path, and although the JVM accepts a
   # relocated one, training where it will run from dist/ keeps the check trivially exact.
-  rm -rf "$out"
+  rm -rf "${out:?}"
   mv "$stage" "$out"
   local d=$out/vpc-cni.d
   # shellcheck disable=SC2046 # the flags are meant to split into words
   if ! env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$d/runtime/bin/java" -XX:AOTCacheOutput="$d/vpc-cni.aot" \
-      $(cni_flags "$d") -cp "$d/lib/cni-plugin.jar:$d/lib/agent-api.jar:$d/lib/netaddr.jar" \
+      $(cni_flags) -cp "$d/lib/cni-plugin.jar:$d/lib/agent-api.jar:$d/lib/netaddr.jar" \
       io.vpccni.cni.AotTraining 30 > "$dist/.aot-training.log" 2>&1; then
     cat "$dist/.aot-training.log" >&2
     die "AOT training failed"
@@ -192,3 +186,4 @@ build_cni
 cp -p "$dist/cni/vpc-cni" "$dist/bin/vpc-cni"
 build_jvm_app agent io.vpccni.agent.AgentMain vpc-cni-agent
 build_jvm_app cli io.vpccni.cli.CliMain vpc-cni-cli
+rmdir "$dist/lib" 2>/dev/null || true

@@ -37,6 +37,9 @@ public final class AotTraining {
           + "\"routes\":[{\"dst\":\"0.0.0.0/0\",\"gw\":\"169.254.1.1\",\"mtu\":9001},{\"dst\":\"::/0\"}],"
           + "\"dns\":{\"nameservers\":[\"10.96.0.10\"],\"search\":[\"default.svc.cluster.local\"]}}";
 
+  /** The container the training agent refuses, so that the agent-error path is trained too. */
+  static final String REFUSED = "train-refused";
+
   private AotTraining() {}
 
   public static void main(String[] args) throws Exception {
@@ -66,7 +69,9 @@ public final class AotTraining {
       }
       String conf110 = conf(CniVersion.V1_1_0, socket, null);
       run(sink, env("STATUS", null, null), conf110);
-      run(sink, env("GC", null, null),
+      run(
+          sink,
+          env("GC", null, null),
           conf110.substring(0, conf110.length() - 1)
               + ",\"cni.dev/valid-attachments\":[{\"containerID\":\"c1\",\"ifname\":\"eth0\"}]}");
       // the error paths: bad input, and an agent that is not there
@@ -77,17 +82,29 @@ public final class AotTraining {
       badIf.put("CNI_IFNAME", "eth0/../x");
       run(sink, badIf, conf110);
       run(sink, env("ADD", netns, null), conf110.replace("\"mtu\":1500", "\"mtu\":10"));
+      Map<String, String> refused = env("ADD", netns, null);
+      refused.put("CNI_CONTAINERID", REFUSED);
+      run(sink, refused, conf110);
       String gone = conf(CniVersion.V1_0_0, dir.resolve("absent.sock"), null);
       run(sink, env("DEL", null, null), gone);
-      run(sink, env("STATUS", null, null), conf(CniVersion.V1_1_0, dir.resolve("absent.sock"), null));
+      run(
+          sink,
+          env("STATUS", null, null),
+          conf(CniVersion.V1_1_0, dir.resolve("absent.sock"), null));
     }
     server.close();
     boolean logged = Files.exists(log);
     System.err.println(
-        "vpc-cni AOT training: " + invocations + " invocations, " + succeeded + " succeeded, log " + logged);
+        "vpc-cni AOT training: "
+            + invocations
+            + " invocations, "
+            + succeeded
+            + " succeeded, log "
+            + logged);
     // per version and round VERSION, ADD, CHECK and two DELs succeed, plus STATUS and GC
     if (succeeded != rounds * (5 * CniVersion.values().length + 2) || !logged) {
-      System.err.println("vpc-cni AOT training: the hot paths did not all succeed; refusing to train on errors");
+      System.err.println(
+          "vpc-cni AOT training: the hot paths did not all succeed; refusing to train on errors");
       System.exit(1);
     }
     Files.deleteIfExists(socket);
@@ -100,7 +117,8 @@ public final class AotTraining {
   private static int succeeded;
 
   private static void run(PrintStream sink, Map<String, String> env, String stdin) {
-    int exit = CniMain.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), sink);
+    int exit =
+        CniMain.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), sink);
     invocations++;
     if (exit == 0) {
       succeeded++;
@@ -112,7 +130,8 @@ public final class AotTraining {
     env.put("CNI_COMMAND", verb);
     env.put("CNI_PATH", "/opt/cni/bin");
     if (!verb.equals("STATUS") && !verb.equals("GC") && !verb.equals("VERSION")) {
-      env.put("CNI_CONTAINERID", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+      env.put(
+          "CNI_CONTAINERID", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
       env.put("CNI_IFNAME", "eth0");
     }
     if (netns != null) {
@@ -125,8 +144,12 @@ public final class AotTraining {
   }
 
   private static String conf(CniVersion v, Path socket, Path log) {
-    return "{\"cniVersion\":\"" + v.text() + "\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"mtu\":1500,"
-        + "\"agentSocket\":\"" + socket + "\",\"agentTimeoutSeconds\":5,"
+    return "{\"cniVersion\":\""
+        + v.text()
+        + "\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"mtu\":1500,"
+        + "\"agentSocket\":\""
+        + socket
+        + "\",\"agentTimeoutSeconds\":5,"
         + (log == null ? "" : "\"logFile\":\"" + log + "\",")
         + "\"runtimeConfig\":{\"bandwidth\":{\"ingressRate\":1000000}}}";
   }
@@ -151,8 +174,14 @@ public final class AotTraining {
             buf.clear();
           }
           AgentRequest req = AgentRequest.fromJson(in.toString(StandardCharsets.UTF_8).strip());
-          AgentResponse resp =
-              req.verb().equals("ADD") ? AgentResponse.ok(Json.parseObject(RESULT)) : AgentResponse.ok();
+          AgentResponse resp;
+          if (req.containerId().equals(REFUSED)) {
+            resp = AgentResponse.error(11, "no free IP on this node", "the warm pool is refilling");
+          } else if (req.verb().equals("ADD")) {
+            resp = AgentResponse.ok(Json.parseObject(RESULT));
+          } else {
+            resp = AgentResponse.ok();
+          }
           ch.write(ByteBuffer.wrap((resp.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
           if (!server.isOpen()) {

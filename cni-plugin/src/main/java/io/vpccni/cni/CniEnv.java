@@ -12,8 +12,8 @@ import java.util.Map;
  * The {@code CNI_*} environment of one invocation, validated for its verb as spec 1.1.0 §2 says:
  *
  * <ul>
- *   <li>ADD, CHECK: {@code CNI_CONTAINERID}, {@code CNI_NETNS}, {@code CNI_IFNAME} required;
- *       {@code CNI_ARGS}, {@code CNI_PATH} optional.
+ *   <li>ADD, CHECK: {@code CNI_CONTAINERID}, {@code CNI_NETNS}, {@code CNI_IFNAME} required; {@code
+ *       CNI_ARGS}, {@code CNI_PATH} optional.
  *   <li>DEL: {@code CNI_CONTAINERID}, {@code CNI_IFNAME} required; {@code CNI_NETNS} optional and
  *       not checked (the namespace may be gone, and DEL must still release what the agent holds).
  *   <li>STATUS: nothing beyond {@code CNI_COMMAND}. GC: {@code CNI_PATH} required (we delegate to
@@ -25,7 +25,12 @@ import java.util.Map;
  * @param args {@code CNI_ARGS} as ordered key/value pairs (empty for STATUS and GC)
  */
 public record CniEnv(
-    Verb verb, String containerId, String netns, String ifName, Map<String, String> args, String path) {
+    Verb verb,
+    String containerId,
+    String netns,
+    String ifName,
+    Map<String, String> args,
+    String path) {
 
   /** Ours: kubelet sends five short pairs; this bounds what we forward to the agent. */
   static final int MAX_ARGS_LENGTH = 16 << 10;
@@ -158,7 +163,7 @@ public record CniEnv(
       throw new CniException(
           CniException.INVALID_ENVIRONMENT,
           "invalid CNI_NETNS \"" + Names.printable(netns) + "\": no such network namespace",
-          String.valueOf(e.getMessage()));
+          rule("CNI_NETNS") + "; " + e.getMessage());
     }
     Object own = null;
     try {
@@ -192,6 +197,22 @@ public record CniEnv(
     return new CniException(
         CniException.INVALID_ENVIRONMENT,
         "invalid " + name + " \"" + Names.printable(value) + "\": " + problem,
-        name + " " + problem);
+        rule(name));
+  }
+
+  /** The spec's rule for a variable, as the error's details. */
+  private static String rule(String name) {
+    return switch (name) {
+      case "CNI_CONTAINERID" ->
+          "a container id starts with a letter or digit, followed by letters, digits, '_', '.'"
+              + " or '-' (CNI spec 1.1.0, section 2)";
+      case "CNI_IFNAME" ->
+          "an interface name is 1 to 15 bytes, not \".\" or \"..\", without '/', ':' or"
+              + " whitespace (CNI spec 1.1.0, section 2)";
+      case "CNI_NETNS" ->
+          "CNI_NETNS is the path of the container's network namespace, such as"
+              + " /var/run/netns/cni-1234 or /proc/1234/ns/net";
+      default -> "";
+    };
   }
 }

@@ -3,8 +3,8 @@ package io.vpccni.cni;
 /**
  * A failure the binary reports as the spec's error result: {@code
  * {"cniVersion":..,"code":N,"msg":..,"details":..}} on stdout and a non-zero exit. Codes 0–99 are
- * the spec's well-known errors; 100 and up are ours. No stack trace is captured: these are
- * expected outcomes, and the binary must stay cheap on its error paths too.
+ * the spec's well-known errors; 100 and up are ours. No stack trace is captured: these are expected
+ * outcomes, and the binary must stay cheap on its error paths too.
  */
 public final class CniException extends Exception {
   /** Incompatible CNI version (also: a {@code prevResult} of another version). */

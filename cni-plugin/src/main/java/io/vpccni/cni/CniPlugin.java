@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One CNI invocation: environment and stdin in, exit code and stdout text out. {@link CniMain} wires
- * it to the process; tests and the AOT training run call it in-process.
+ * One CNI invocation: environment and stdin in, exit code and stdout text out. {@link CniMain}
+ * wires it to the process; tests and the AOT training run call it in-process.
  *
  * <p>Order of checks, so that each input has exactly one error: {@code CNI_COMMAND} (4), reading
  * stdin (5), then for VERSION the reply; otherwise the other {@code CNI_*} variables (4), decoding
@@ -27,10 +27,15 @@ import java.util.Map;
  * the agent request changes nothing anywhere.
  */
 public final class CniPlugin {
-  /** Ours: a configuration with a prevResult is a few KiB; anything over this is refused (code 5). */
+  /**
+   * Ours: a configuration with a prevResult is a few KiB; anything over this is refused (code 5).
+   */
   public static final int MAX_STDIN = 1 << 20;
 
-  /** What the process prints and how it exits. {@code stdout} is empty when there is nothing to print. */
+  /**
+   * What the process prints and how it exits. {@code stdout} is empty when there is nothing to
+   * print.
+   */
   public record Reply(int exitCode, String stdout) {}
 
   /** Runs one invocation. Never throws. */
@@ -78,10 +83,13 @@ public final class CniPlugin {
       failure = e;
       reply = error(errorVersion, e);
     } catch (RuntimeException | Error e) {
-      failure = new CniException(CniException.INTERNAL, "vpc-cni internal error: " + e, "a bug: please report it");
+      failure =
+          new CniException(
+              CniException.INTERNAL, "vpc-cni internal error: " + e, "a bug: please report it");
       reply = error(errorVersion, failure);
     }
-    Path log = conf != null ? conf.logFile() : config != null ? NetConf.logFileOrNull(config) : null;
+    Path log =
+        conf != null ? conf.logFile() : config != null ? NetConf.logFileOrNull(config) : null;
     if (log != null) {
       DebugLog.append(log, verb, cniEnv, env, reply.exitCode(), failure, System.nanoTime() - start);
     }
@@ -132,17 +140,18 @@ public final class CniPlugin {
    *   <li>STATUS: not reachable or not answering → 50 (cannot service ADD); the agent's own error
    *       (50, 51, ...) passes through.
    *   <li>ADD, CHECK, GC: not reachable or not answering → 11, try again later.
-   *   <li>DEL: also 11, deliberately. DEL of an unknown container succeeds (the agent does that), but
-   *       when the agent cannot be asked we do not know what it holds: reporting success would let
-   *       the runtime drop its cached result while the pod's IP, routes and rules stay allocated
-   *       until the next GC. Kubelet and containerd retry a failed DEL (StopPodSandbox is retried
-   *       until it succeeds), so the DEL completes once the agent is back, which the DaemonSet
-   *       ensures. The price: while the agent is down, pod teardown waits for it.
+   *   <li>DEL: also 11, deliberately. DEL of an unknown container succeeds (the agent does that),
+   *       but when the agent cannot be asked we do not know what it holds: reporting success would
+   *       let the runtime drop its cached result while the pod's IP, routes and rules stay
+   *       allocated until the next GC. Kubelet and containerd retry a failed DEL (StopPodSandbox is
+   *       retried until it succeeds), so the DEL completes once the agent is back, which the
+   *       DaemonSet ensures. The price: while the agent is down, pod teardown waits for it.
    * </ul>
    */
   private static Reply callAgent(Verb verb, CniEnv env, NetConf conf) throws CniException {
     AgentRequest request =
-        new AgentRequest(verb.name(), env.containerId(), env.netns(), env.ifName(), env.args(), conf.json());
+        new AgentRequest(
+            verb.name(), env.containerId(), env.netns(), env.ifName(), env.args(), conf.json());
     AgentClient client = new AgentClient(conf.agentSocket(), conf.agentTimeout());
     AgentResponse response;
     try {
@@ -155,7 +164,10 @@ public final class CniPlugin {
       throw new CniException(
           CniException.AGENT_PROTOCOL_ERROR,
           "failed to read the vpc-cni agent's answer: " + e.getMessage(),
-          "the agent at " + conf.agentSocket() + " does not speak protocol version " + AgentRequest.VERSION);
+          "the agent at "
+              + conf.agentSocket()
+              + " does not speak protocol version "
+              + AgentRequest.VERSION);
     }
     if (!response.isOk()) {
       AgentResponse.AgentError e = response.error();
@@ -183,10 +195,13 @@ public final class CniPlugin {
 
   private static CniException agentAbsent(Verb verb, String what, IOException cause) {
     if (verb == Verb.STATUS) {
-      return new CniException(CniException.PLUGIN_NOT_AVAILABLE, what, String.valueOf(cause.getMessage()));
+      return new CniException(
+          CniException.PLUGIN_NOT_AVAILABLE, what, String.valueOf(cause.getMessage()));
     }
     return new CniException(
-        CniException.TRY_AGAIN_LATER, what + "; try again later", String.valueOf(cause.getMessage()));
+        CniException.TRY_AGAIN_LATER,
+        what + "; try again later",
+        String.valueOf(cause.getMessage()));
   }
 
   static Reply error(CniVersion version, CniException e) {
@@ -204,7 +219,9 @@ public final class CniPlugin {
       raw = in.readNBytes(MAX_STDIN + 1);
     } catch (IOException e) {
       throw new CniException(
-          CniException.IO_FAILURE, "failed to read the network config from stdin", String.valueOf(e.getMessage()));
+          CniException.IO_FAILURE,
+          "failed to read the network config from stdin",
+          String.valueOf(e.getMessage()));
     }
     if (raw.length > MAX_STDIN) {
       throw new CniException(

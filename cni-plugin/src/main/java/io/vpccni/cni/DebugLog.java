@@ -17,7 +17,13 @@ final class DebugLog {
   private DebugLog() {}
 
   static void append(
-      Path file, Verb verb, CniEnv cniEnv, Map<String, String> env, int exit, CniException failure, long nanos) {
+      Path file,
+      Verb verb,
+      CniEnv cniEnv,
+      Map<String, String> env,
+      int exit,
+      CniException failure,
+      long nanos) {
     StringBuilder sb = new StringBuilder(256);
     sb.append(Instant.now()).append(" vpc-cni ").append(verb == null ? "-" : verb.name());
     field(sb, "containerId", cniEnv != null ? cniEnv.containerId() : env.get("CNI_CONTAINERID"));
@@ -31,7 +37,11 @@ final class DebugLog {
       sb.append(" code=").append(failure.code());
       field(sb, "msg", failure.msg());
     }
-    sb.append(" ms=").append(nanos / 1_000_000).append('.').append((nanos / 100_000) % 10).append('\n');
+    sb.append(" ms=")
+        .append(nanos / 1_000_000)
+        .append('.')
+        .append((nanos / 100_000) % 10)
+        .append('\n');
     try {
       Files.write(
           file,

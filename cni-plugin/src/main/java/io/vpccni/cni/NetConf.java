@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The network configuration the runtime streams on stdin, validated for one verb. The binary is
  * strict about the spec's required keys, about the well-known keys' types, and about its own keys
- * (below); it ignores keys it does not know, as spec §1 allows, and forwards the whole object to the
- * agent, which applies its own rules to the keys it reads.
+ * (below); it ignores keys it does not know, as spec §1 allows, and forwards the whole object to
+ * the agent, which applies its own rules to the keys it reads.
  *
  * <p>The binary's own keys, all optional:
  *
@@ -97,13 +97,18 @@ public record NetConf(
     if (version == null) {
       throw new CniException(
           CniException.INCOMPATIBLE_VERSION,
-          "incompatible CNI version: cniVersion \"" + Names.printable(versionText) + "\" is not supported",
+          "incompatible CNI version: cniVersion \""
+              + Names.printable(versionText)
+              + "\" is not supported",
           "vpc-cni supports cniVersion 0.4.0, 1.0.0 and 1.1.0");
     }
     if ((verb == Verb.STATUS || verb == Verb.GC) && !version.atLeast(CniVersion.V1_1_0)) {
       throw new CniException(
           CniException.INCOMPATIBLE_VERSION,
-          "incompatible CNI version: " + verb + " needs cniVersion 1.1.0 or later, not " + versionText,
+          "incompatible CNI version: "
+              + verb
+              + " needs cniVersion 1.1.0 or later, not "
+              + versionText,
           verb + " was introduced in CNI spec 1.1.0");
     }
     String name = ResultConverter.requiredString(c, "name", "string");
@@ -117,9 +122,12 @@ public record NetConf(
     }
     Path socket = Path.of(absolutePath(c, "agentSocket", DEFAULT_AGENT_SOCKET));
     if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SUN_PATH_BYTES) {
-      throw c.invalid("agentSocket", "is longer than the " + MAX_SUN_PATH_BYTES + " bytes a unix socket path may have");
+      throw c.invalid(
+          "agentSocket",
+          "is longer than the " + MAX_SUN_PATH_BYTES + " bytes a unix socket path may have");
     }
-    long timeout = intInRange(c, "agentTimeoutSeconds", 1, MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS);
+    long timeout =
+        intInRange(c, "agentTimeoutSeconds", 1, MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS);
     String log = absolutePath(c, "logFile", null);
     Path logFile = log == null ? null : Path.of(log);
 

@@ -20,8 +20,8 @@ import java.util.Map;
  * <ul>
  *   <li>0.4.0: every {@code ips[]} entry has {@code "version": "4"|"6"}.
  *   <li>1.0.0: {@code ips[].version} removed.
- *   <li>1.1.0: adds interface {@code mtu}, {@code socketPath}, {@code pciID} and route {@code
- *       mtu}, {@code advmss}, {@code priority}, {@code table}, {@code scope}.
+ *   <li>1.1.0: adds interface {@code mtu}, {@code socketPath}, {@code pciID} and route {@code mtu},
+ *       {@code advmss}, {@code priority}, {@code table}, {@code scope}.
  * </ul>
  *
  * The agent always answers in the 1.1.0 shape; {@link #convert} turns that into what the runtime's
@@ -128,7 +128,8 @@ public final class ResultConverter {
       String v = requiredString(ip, "version", "\"4\" or \"6\"");
       if (!v.equals(family)) {
         throw ip.invalid(
-            "version", "is \"" + Names.printable(v) + "\" but address " + address + " is IPv" + family);
+            "version",
+            "is \"" + Names.printable(v) + "\" but address " + address + " is IPv" + family);
       }
     }
     if (to == CniVersion.V0_4_0) {
@@ -242,7 +243,8 @@ public final class ResultConverter {
   static IpAddress prefix(JsonObject o, String key, String text) {
     int slash = text.indexOf('/');
     if (slash < 0) {
-      throw o.invalid(key, "\"" + Names.printable(text) + "\" is not in CIDR notation (address/length)");
+      throw o.invalid(
+          key, "\"" + Names.printable(text) + "\" is not in CIDR notation (address/length)");
     }
     IpAddress a = address(o, key, text.substring(0, slash));
     int len = 0;

@@ -6,7 +6,7 @@
  *
  * <p>JDK, {@code agent-api} and {@code netaddr} only (the enforcer holds it). It starts a fresh JVM
  * for every pod, so: no logging library, no reflection, no {@code String.format} and no lambdas on
- * the start-up path. It writes only the result or error JSON to stdout, and at most one debug line to
- * the netconf's {@code logFile}.
+ * the start-up path. It writes only the result or error JSON to stdout, and at most one debug line
+ * to the netconf's {@code logFile}.
  */
 package io.vpccni.cni;

@@ -65,8 +65,10 @@ class BadInputCasesTest {
   void theValidBaselineSucceeds(String verb) {
     agent.reset();
     String stdin = JsonText.write(BadInputCases.validConfig(setup, verb));
-    CniPlugin.Reply r = new CniPlugin().execute(
-        BadInputCases.validEnv(setup, verb), new ByteArrayInputStream(stdin.getBytes()));
+    CniPlugin.Reply r =
+        new CniPlugin()
+            .execute(
+                BadInputCases.validEnv(setup, verb), new ByteArrayInputStream(stdin.getBytes()));
     assertThat(r.exitCode()).as(r.stdout()).isZero();
   }
 
@@ -78,7 +80,8 @@ class BadInputCasesTest {
   static void prepare(FakeAgent agent, BadInputCase c) {
     agent.reset();
     if (!c.rejectedBeforeAgent()) {
-      agent.answer(c.verb(), FakeAgent.error(c.expectedCode(), "refused: " + c.messageContains(), ""));
+      agent.answer(
+          c.verb(), FakeAgent.error(c.expectedCode(), "refused: " + c.messageContains(), ""));
     }
   }
 

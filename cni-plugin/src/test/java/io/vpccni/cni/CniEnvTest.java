@@ -35,8 +35,12 @@ class CniEnvTest {
     CniEnv e = CniEnv.parse(Verb.ADD, env("ADD"));
     assertThat(e.containerId()).isEqualTo("abc123");
     assertThat(e.ifName()).isEqualTo("eth0");
-    assertThat(e.args()).containsEntry("K8S_POD_NAME", "web-0").containsEntry("IgnoreUnknown", "1").hasSize(3);
-    assertThat(e.args().keySet()).containsExactly("IgnoreUnknown", "K8S_POD_NAMESPACE", "K8S_POD_NAME");
+    assertThat(e.args())
+        .containsEntry("K8S_POD_NAME", "web-0")
+        .containsEntry("IgnoreUnknown", "1")
+        .hasSize(3);
+    assertThat(e.args().keySet())
+        .containsExactly("IgnoreUnknown", "K8S_POD_NAMESPACE", "K8S_POD_NAME");
   }
 
   @Test
@@ -61,7 +65,8 @@ class CniEnvTest {
     assertThatThrownBy(() -> CniEnv.parse(Verb.GC, Map.of("CNI_COMMAND", "GC")))
         .isInstanceOf(CniException.class)
         .hasMessageContaining("CNI_PATH");
-    assertThat(CniEnv.parse(Verb.GC, Map.of("CNI_PATH", "/opt/cni/bin")).path()).isEqualTo("/opt/cni/bin");
+    assertThat(CniEnv.parse(Verb.GC, Map.of("CNI_PATH", "/opt/cni/bin")).path())
+        .isEqualTo("/opt/cni/bin");
   }
 
   @ParameterizedTest
@@ -71,7 +76,20 @@ class CniEnvTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ".", "..", "eth0/1", "eth0:1", "eth 0", "eth\t0", "eth\n0", "sixteen-chars-xx", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", "a\u00a0b"})
+  @ValueSource(
+      strings = {
+        "",
+        ".",
+        "..",
+        "eth0/1",
+        "eth0:1",
+        "eth 0",
+        "eth\t0",
+        "eth\n0",
+        "sixteen-chars-xx",
+        "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
+        "a\u00a0b"
+      })
   void refusesInvalidInterfaceNames(String name) {
     assertThat(Names.ifNameProblem(name)).isNotNull();
   }
@@ -93,10 +111,12 @@ class CniEnvTest {
     Map<String, String> env = env("ADD");
     env.put("CNI_IFNAME", "x".repeat(16));
     assertThatThrownBy(() -> CniEnv.parse(Verb.ADD, env))
-        .isInstanceOfSatisfying(CniException.class, e -> {
-          assertThat(e.code()).isEqualTo(4);
-          assertThat(e.msg()).contains("CNI_IFNAME").contains("16 bytes");
-        });
+        .isInstanceOfSatisfying(
+            CniException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(4);
+              assertThat(e.msg()).contains("CNI_IFNAME").contains("16 bytes");
+            });
   }
 
   @Test
@@ -108,7 +128,8 @@ class CniEnvTest {
 
   @Test
   void argsParserKeepsEmptyValuesAndOrder() throws Exception {
-    assertThat(CniEnv.parseArgs("A=;B=2", false)).containsExactly(Map.entry("A", ""), Map.entry("B", "2"));
+    assertThat(CniEnv.parseArgs("A=;B=2", false))
+        .containsExactly(Map.entry("A", ""), Map.entry("B", "2"));
     assertThat(CniEnv.parseArgs("", false)).isEmpty();
   }
 }

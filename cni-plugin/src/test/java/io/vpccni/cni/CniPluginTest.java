@@ -46,7 +46,8 @@ class CniPluginTest {
 
   CniPlugin.Reply run(Map<String, String> env, Object stdin) {
     String text = stdin instanceof String s ? s : JsonText.write(stdin);
-    return new CniPlugin().execute(env, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    return new CniPlugin()
+        .execute(env, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   Map<String, Object> conf(String version) {
@@ -102,7 +103,8 @@ class CniPluginTest {
 
     @Test
     void agentErrorsPassThroughWithTheirCode() {
-      agent.answer("ADD", FakeAgent.error(11, "no free IP on this node", "warm pool empty; refilling"));
+      agent.answer(
+          "ADD", FakeAgent.error(11, "no free IP on this node", "warm pool empty; refilling"));
       CniPlugin.Reply r = run(env("ADD"), conf("1.0.0"));
       assertThat(r.exitCode()).isNotZero();
       JsonObject out = json(r);
@@ -152,7 +154,8 @@ class CniPluginTest {
     @Test
     void aMissingResultIsAProtocolError() {
       agent.answer("ADD", FakeAgent.OK);
-      assertThat(json(run(env("ADD"), conf("1.0.0"))).integer("code")).isEqualTo(CniException.AGENT_PROTOCOL_ERROR);
+      assertThat(json(run(env("ADD"), conf("1.0.0"))).integer("code"))
+          .isEqualTo(CniException.AGENT_PROTOCOL_ERROR);
     }
 
     @Test
@@ -162,7 +165,9 @@ class CniPluginTest {
       run(env("ADD"), with(with(conf("1.0.0"), "logFile", log.toString()), "mtu", 1));
       List<String> lines = Files.readAllLines(log);
       assertThat(lines).hasSize(2);
-      assertThat(lines.get(0)).contains(" vpc-cni ADD ", "containerId=" + ID, "ifname=eth0", "pod=default/web-0", "exit=0");
+      assertThat(lines.get(0))
+          .contains(
+              " vpc-cni ADD ", "containerId=" + ID, "ifname=eth0", "pod=default/web-0", "exit=0");
       assertThat(lines.get(1)).contains("exit=1", "code=7", "mtu");
     }
   }
@@ -201,7 +206,8 @@ class CniPluginTest {
       Map<String, Object> prev = CniConfigs.result("0.4.0", netns, "10.0.1.5/32");
       prev.put("extra", "kept");
       run(env("DEL"), with(conf("1.0.0"), "prevResult", prev));
-      assertThat(Json.write(lastRequest().config().raw("prevResult"))).isEqualTo(JsonText.write(prev));
+      assertThat(Json.write(lastRequest().config().raw("prevResult")))
+          .isEqualTo(JsonText.write(prev));
     }
 
     @Test
@@ -239,7 +245,8 @@ class CniPluginTest {
       CniPlugin.Reply r = run(env("CHECK"), with(conf(version), "prevResult", prev));
       assertThat(r.exitCode()).as(r.stdout()).isZero();
       assertThat(r.stdout()).isEmpty();
-      assertThat(Json.write(lastRequest().config().raw("prevResult"))).isEqualTo(JsonText.write(prev));
+      assertThat(Json.write(lastRequest().config().raw("prevResult")))
+          .isEqualTo(JsonText.write(prev));
     }
 
     @Test
@@ -265,7 +272,8 @@ class CniPluginTest {
 
     @Test
     void missingSocketIs50() {
-      CniPlugin.Reply r = run(env, CniConfigs.netconf("1.1.0", tmp.resolve("no-such.sock").toString()));
+      CniPlugin.Reply r =
+          run(env, CniConfigs.netconf("1.1.0", tmp.resolve("no-such.sock").toString()));
       assertThat(r.exitCode()).isNotZero();
       JsonObject out = json(r);
       assertThat(out.integer("code")).isEqualTo(50);
@@ -275,7 +283,8 @@ class CniPluginTest {
     @Test
     void slowAgentIs50() {
       agent.delay(Duration.ofMillis(2500));
-      assertThat(json(run(env, with(conf("1.1.0"), "agentTimeoutSeconds", 1))).integer("code")).isEqualTo(50);
+      assertThat(json(run(env, with(conf("1.1.0"), "agentTimeoutSeconds", 1))).integer("code"))
+          .isEqualTo(50);
     }
 
     @ParameterizedTest
@@ -290,8 +299,13 @@ class CniPluginTest {
   class Gc {
     @Test
     void forwardsTheValidAttachments() {
-      Map<String, Object> c = with(conf("1.1.0"), "cni.dev/valid-attachments",
-          List.of(obj("containerID", "c1", "ifname", "eth0"), obj("containerID", "c2", "ifname", "net1")));
+      Map<String, Object> c =
+          with(
+              conf("1.1.0"),
+              "cni.dev/valid-attachments",
+              List.of(
+                  obj("containerID", "c1", "ifname", "eth0"),
+                  obj("containerID", "c2", "ifname", "net1")));
       CniPlugin.Reply r = run(Map.of("CNI_COMMAND", "GC", "CNI_PATH", "/opt/cni/bin"), c);
       assertThat(r.exitCode()).as(r.stdout()).isZero();
       assertThat(lastRequest().config().objects("cni.dev/valid-attachments")).hasSize(2);
@@ -303,21 +317,27 @@ class CniPluginTest {
     @ParameterizedTest
     @ValueSource(strings = {"0.4.0", "1.0.0", "1.1.0", "0.3.1", "2.0.0"})
     void answersInTheVersionAsked(String version) {
-      CniPlugin.Reply r = run(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"" + version + "\"}");
+      CniPlugin.Reply r =
+          run(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"" + version + "\"}");
       assertThat(r.exitCode()).isZero();
-      assertThat(r.stdout()).isEqualTo(
-          "{\"cniVersion\":\"" + version + "\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
+      assertThat(r.stdout())
+          .isEqualTo(
+              "{\"cniVersion\":\""
+                  + version
+                  + "\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
       assertThat(agent.requests()).isEmpty();
     }
 
     @Test
     void withoutInputAnswersInTheNewest() {
-      assertThat(json(run(Map.of("CNI_COMMAND", "VERSION"), "")).string("cniVersion")).isEqualTo("1.1.0");
+      assertThat(json(run(Map.of("CNI_COMMAND", "VERSION"), "")).string("cniVersion"))
+          .isEqualTo("1.1.0");
     }
 
     @Test
     void ignoresOtherVariables() {
-      assertThat(run(Map.of("CNI_COMMAND", "VERSION", "CNI_IFNAME", "bad/name"), "{}").exitCode()).isZero();
+      assertThat(run(Map.of("CNI_COMMAND", "VERSION", "CNI_IFNAME", "bad/name"), "{}").exitCode())
+          .isZero();
     }
   }
 

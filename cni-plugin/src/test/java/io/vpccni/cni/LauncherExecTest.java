@@ -40,9 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>{@code dev}: a shell script written here that runs {@link CniMain} on this build's classes
  *       with the JDK running the tests. Always available.
- *   <li>{@code dist}: {@code dist/cni/vpc-cni} from {@code make build} (jlinked runtime, AOT cache).
- *       Skipped, with the reason, when it is missing or was built from other classes than these;
- *       {@code -Dvpccni.requireDist=true} turns the skip into a failure.
+ *   <li>{@code dist}: {@code dist/cni/vpc-cni} from {@code make build} (jlinked runtime, AOT
+ *       cache). Skipped, with the reason, when it is missing or was built from other classes than
+ *       these; {@code -Dvpccni.requireDist=true} turns the skip into a failure.
  * </ul>
  */
 class LauncherExecTest {
@@ -107,8 +107,10 @@ class LauncherExecTest {
     agent.reset();
     for (String version : List.of("0.4.0", "1.0.0", "1.1.0")) {
       Map<String, Object> conf = CniConfigs.netconf(version, agent.socket().toString());
-      CniExec.Result add = exec.run(CniConfigs.env("ADD", "rt-" + version.replace('.', '-'), setup.netns(), "eth0"),
-          JsonText.write(conf));
+      CniExec.Result add =
+          exec.run(
+              CniConfigs.env("ADD", "rt-" + version.replace('.', '-'), setup.netns(), "eth0"),
+              JsonText.write(conf));
       assertThat(add.exitCode()).as(add.toString()).isZero();
       assertThat(add.stderr()).as("stderr").isEmpty();
       JsonObject result = Json.parseObject(add.stdout());
@@ -116,34 +118,47 @@ class LauncherExecTest {
       ResultConverter.validate(result, CniVersion.find(version));
 
       Map<String, Object> withPrev = CniConfigs.withPrevResult(conf, result.map());
-      CniExec.Result check = exec.run(CniConfigs.env("CHECK", "rt-" + version.replace('.', '-'), setup.netns(), "eth0"),
-          JsonText.write(withPrev));
+      CniExec.Result check =
+          exec.run(
+              CniConfigs.env("CHECK", "rt-" + version.replace('.', '-'), setup.netns(), "eth0"),
+              JsonText.write(withPrev));
       assertThat(check.exitCode()).as(check.toString()).isZero();
       assertThat(check.stdout()).isEmpty();
       for (int i = 0; i < 2; i++) {
-        CniExec.Result del = exec.run(CniConfigs.env("DEL", "rt-" + version.replace('.', '-'), null, "eth0"),
-            JsonText.write(withPrev));
+        CniExec.Result del =
+            exec.run(
+                CniConfigs.env("DEL", "rt-" + version.replace('.', '-'), null, "eth0"),
+                JsonText.write(withPrev));
         assertThat(del.exitCode()).as(del.toString()).isZero();
         assertThat(del.stdout()).isEmpty();
       }
     }
-    assertThat(agent.requests()).extracting(FakeAgent::verbOf)
-        .containsExactly("ADD", "CHECK", "DEL", "DEL", "ADD", "CHECK", "DEL", "DEL", "ADD", "CHECK", "DEL", "DEL");
+    assertThat(agent.requests())
+        .extracting(FakeAgent::verbOf)
+        .containsExactly(
+            "ADD", "CHECK", "DEL", "DEL", "ADD", "CHECK", "DEL", "DEL", "ADD", "CHECK", "DEL",
+            "DEL");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("launchers")
   void versionNeedsNoAgent(String which) {
-    CniExec.Result r = launcher(which).run(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"0.4.0\"}");
+    CniExec.Result r =
+        launcher(which).run(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"0.4.0\"}");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.stdout()).isEqualTo("{\"cniVersion\":\"0.4.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
+    assertThat(r.stdout())
+        .isEqualTo(
+            "{\"cniVersion\":\"0.4.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("launchers")
   void statusIs50WhenTheSocketIsMissing(String which) {
-    CniExec.Result r = launcher(which).run(Map.of("CNI_COMMAND", "STATUS"),
-        JsonText.write(CniConfigs.netconf("1.1.0", tmp.resolve("absent.sock").toString())));
+    CniExec.Result r =
+        launcher(which)
+            .run(
+                Map.of("CNI_COMMAND", "STATUS"),
+                JsonText.write(CniConfigs.netconf("1.1.0", tmp.resolve("absent.sock").toString())));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.code()).hasValue(50);
   }
@@ -151,17 +166,27 @@ class LauncherExecTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("launchers")
   void delIsRetriableWhenTheAgentIsDown(String which) {
-    CniExec.Result r = launcher(which).run(CniConfigs.env("DEL", "abc", null, "eth0"),
-        JsonText.write(CniConfigs.netconf("1.0.0", tmp.resolve("absent.sock").toString())));
+    CniExec.Result r =
+        launcher(which)
+            .run(
+                CniConfigs.env("DEL", "abc", null, "eth0"),
+                JsonText.write(CniConfigs.netconf("1.0.0", tmp.resolve("absent.sock").toString())));
     assertThat(r.code()).hasValue(11);
   }
 
   @Test
   void distLauncherIgnoresJavaOptionsFromTheEnvironment() {
     CniExec exec = launcher("dist");
-    CniExec.Result r = exec.run(
-        Map.of("CNI_COMMAND", "VERSION", "JAVA_TOOL_OPTIONS", "-Xlog:all=info", "JDK_JAVA_OPTIONS", "-version"),
-        "{\"cniVersion\":\"1.0.0\"}");
+    CniExec.Result r =
+        exec.run(
+            Map.of(
+                "CNI_COMMAND",
+                "VERSION",
+                "JAVA_TOOL_OPTIONS",
+                "-Xlog:all=info",
+                "JDK_JAVA_OPTIONS",
+                "-version"),
+            "{\"cniVersion\":\"1.0.0\"}");
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout()).startsWith("{\"cniVersion\":\"1.0.0\"");
     assertThat(r.stderr()).isEmpty();
@@ -173,9 +198,12 @@ class LauncherExecTest {
     Path copy = tmp.resolve("broken-aot");
     copyTree(CniExec.distBinary().getParent(), copy);
     Files.writeString(copy.resolve("vpc-cni.d/vpc-cni.aot"), "not an AOT cache");
-    CniExec.Result r = CniExec.of(copy.resolve("vpc-cni")).run(Map.of("CNI_COMMAND", "VERSION"), "");
+    CniExec.Result r =
+        CniExec.of(copy.resolve("vpc-cni")).run(Map.of("CNI_COMMAND", "VERSION"), "");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.stdout()).isEqualTo("{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
+    assertThat(r.stdout())
+        .isEqualTo(
+            "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
     assertThat(r.stderr()).contains("AOT cache");
   }
 
@@ -197,9 +225,15 @@ class LauncherExecTest {
       cp.append(cp.isEmpty() ? "" : ":").append(p);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Files.writeString(file, "#!/bin/sh\nunset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS\n"
-        + "exec '" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
-        + " -Xlog:disable -Xlog:all=warning:stderr -cp '" + cp + "' io.vpccni.cni.CniMain\n");
+    Files.writeString(
+        file,
+        "#!/bin/sh\nunset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS\n"
+            + "exec '"
+            + java
+            + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+            + " -Xlog:disable -Xlog:all=warning:stderr -cp '"
+            + cp
+            + "' io.vpccni.cni.CniMain\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     return file;
   }
@@ -252,7 +286,9 @@ class LauncherExecTest {
         }
         return null;
       }
-      return Arrays.equals(Files.readAllBytes(source), Files.readAllBytes(distJar)) ? null : source.getFileName() + " changed";
+      return Arrays.equals(Files.readAllBytes(source), Files.readAllBytes(distJar))
+          ? null
+          : source.getFileName() + " changed";
     }
   }
 

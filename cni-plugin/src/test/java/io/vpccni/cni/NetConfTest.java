@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class NetConfTest {
   private static JsonObject conf(String extra) {
-    return Json.parseObject("{\"cniVersion\":\"1.0.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\"" + extra + "}");
+    return Json.parseObject(
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\"" + extra + "}");
   }
 
   @Test
@@ -29,8 +30,11 @@ class NetConfTest {
 
   @Test
   void readsOurKeys() throws Exception {
-    NetConf c = NetConf.parse(Verb.ADD, conf(
-        ",\"agentSocket\":\"/tmp/a.sock\",\"agentTimeoutSeconds\":5,\"logFile\":\"/var/log/vpc-cni.log\",\"mtu\":9001"));
+    NetConf c =
+        NetConf.parse(
+            Verb.ADD,
+            conf(
+                ",\"agentSocket\":\"/tmp/a.sock\",\"agentTimeoutSeconds\":5,\"logFile\":\"/var/log/vpc-cni.log\",\"mtu\":9001"));
     assertThat(c.agentSocket()).isEqualTo(Path.of("/tmp/a.sock"));
     assertThat(c.agentTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.logFile()).isEqualTo(Path.of("/var/log/vpc-cni.log"));
@@ -38,7 +42,8 @@ class NetConfTest {
 
   @Test
   void ignoresUnknownKeysAndPassesThemOn() throws Exception {
-    NetConf c = NetConf.parse(Verb.ADD, conf(",\"mode\":\"ipvlan\",\"someVendorKey\":{\"x\":[1,2]}"));
+    NetConf c =
+        NetConf.parse(Verb.ADD, conf(",\"mode\":\"ipvlan\",\"someVendorKey\":{\"x\":[1,2]}"));
     assertThat(c.json().map()).containsKeys("mode", "someVendorKey");
   }
 
@@ -47,15 +52,20 @@ class NetConfTest {
     NetConf.parse(Verb.ADD, conf(",\"mtu\":68"));
     NetConf.parse(Verb.ADD, conf(",\"mtu\":65535"));
     assertThatThrownBy(() -> NetConf.parse(Verb.ADD, conf(",\"mtu\":67")))
-        .isInstanceOfSatisfying(CniException.class, e -> {
-          assertThat(e.code()).isEqualTo(7);
-          assertThat(e.msg()).contains("\"mtu\"").contains("68").contains("67");
-        });
+        .isInstanceOfSatisfying(
+            CniException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(7);
+              assertThat(e.msg()).contains("\"mtu\"").contains("68").contains("67");
+            });
   }
 
   @Test
   void delChecksOnlyWhatItNeeds() throws Exception {
-    NetConf c = NetConf.parse(Verb.DEL, conf(",\"mtu\":10,\"runtimeConfig\":[],\"prevResult\":{\"cniVersion\":\"0.4.0\"}"));
+    NetConf c =
+        NetConf.parse(
+            Verb.DEL,
+            conf(",\"mtu\":10,\"runtimeConfig\":[],\"prevResult\":{\"cniVersion\":\"0.4.0\"}"));
     assertThat(c.json().raw("prevResult")).isEqualTo(Map.of("cniVersion", "0.4.0"));
     assertThatThrownBy(() -> NetConf.parse(Verb.DEL, conf(",\"agentSocket\":\"relative\"")))
         .hasMessageContaining("agentSocket");
@@ -64,14 +74,18 @@ class NetConfTest {
   @Test
   void addRefusesPrevResultBecauseVpcCniComesFirst() {
     assertThatThrownBy(() -> NetConf.parse(Verb.ADD, conf(",\"prevResult\":{}")))
-        .isInstanceOfSatisfying(CniException.class, e -> {
-          assertThat(e.code()).isEqualTo(7);
-          assertThat(e.msg()).contains("prevResult").contains("first plugin");
-        });
+        .isInstanceOfSatisfying(
+            CniException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(7);
+              assertThat(e.msg()).contains("prevResult").contains("first plugin");
+            });
   }
 
   @ParameterizedTest
-  @EnumSource(value = Verb.class, names = {"STATUS", "GC"})
+  @EnumSource(
+      value = Verb.class,
+      names = {"STATUS", "GC"})
   void statusAndGcNeedVersion110(Verb verb) {
     assertThatThrownBy(() -> NetConf.parse(verb, conf(",\"cni.dev/valid-attachments\":[]")))
         .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.code()).isEqualTo(1));
@@ -79,9 +93,10 @@ class NetConfTest {
 
   @Test
   void gcAcceptsTheLegacyAttachmentsKeyAndForwardsItUnderTheNewOne() throws Exception {
-    JsonObject c = Json.parseObject(
-        "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\","
-            + "\"cni.dev/attachments\":[{\"containerID\":\"c1\",\"ifname\":\"eth0\"}]}");
+    JsonObject c =
+        Json.parseObject(
+            "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\","
+                + "\"cni.dev/attachments\":[{\"containerID\":\"c1\",\"ifname\":\"eth0\"}]}");
     NetConf n = NetConf.parse(Verb.GC, c);
     assertThat(n.json().raw(NetConf.VALID_ATTACHMENTS))
         .isEqualTo(List.of(Map.of("containerID", "c1", "ifname", "eth0")));
@@ -89,27 +104,37 @@ class NetConfTest {
 
   @Test
   void gcWithAnEmptyListIsValid() throws Exception {
-    JsonObject c = Json.parseObject(
-        "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"cni.dev/valid-attachments\":[]}");
-    assertThat(NetConf.parse(Verb.GC, c).json().raw(NetConf.VALID_ATTACHMENTS)).isEqualTo(List.of());
+    JsonObject c =
+        Json.parseObject(
+            "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"cni.dev/valid-attachments\":[]}");
+    assertThat(NetConf.parse(Verb.GC, c).json().raw(NetConf.VALID_ATTACHMENTS))
+        .isEqualTo(List.of());
   }
 
   @Test
   void checkValidatesPrevResultAgainstTheConfigVersion() throws Exception {
-    String prev = "{\"cniVersion\":\"0.4.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
-        + "\"ips\":[{\"version\":\"4\",\"address\":\"10.0.0.5/24\",\"interface\":0}]}";
-    JsonObject ok = Json.parseObject(
-        "{\"cniVersion\":\"0.4.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"prevResult\":" + prev + "}");
+    String prev =
+        "{\"cniVersion\":\"0.4.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
+            + "\"ips\":[{\"version\":\"4\",\"address\":\"10.0.0.5/24\",\"interface\":0}]}";
+    JsonObject ok =
+        Json.parseObject(
+            "{\"cniVersion\":\"0.4.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"prevResult\":"
+                + prev
+                + "}");
     NetConf.parse(Verb.CHECK, ok);
-    JsonObject wrongFamily = Json.parseObject(
-        "{\"cniVersion\":\"0.4.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"prevResult\":"
-            + prev.replace("\"version\":\"4\"", "\"version\":\"6\"") + "}");
-    assertThatThrownBy(() -> NetConf.parse(Verb.CHECK, wrongFamily)).hasMessageContaining("prevResult.ips[0].version");
+    JsonObject wrongFamily =
+        Json.parseObject(
+            "{\"cniVersion\":\"0.4.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"prevResult\":"
+                + prev.replace("\"version\":\"4\"", "\"version\":\"6\"")
+                + "}");
+    assertThatThrownBy(() -> NetConf.parse(Verb.CHECK, wrongFamily))
+        .hasMessageContaining("prevResult.ips[0].version");
   }
 
   @Test
   void logFileIsReadLeniently() {
-    assertThat(NetConf.logFileOrNull(conf(",\"logFile\":\"/tmp/x.log\",\"mtu\":1"))).isEqualTo(Path.of("/tmp/x.log"));
+    assertThat(NetConf.logFileOrNull(conf(",\"logFile\":\"/tmp/x.log\",\"mtu\":1")))
+        .isEqualTo(Path.of("/tmp/x.log"));
     assertThat(NetConf.logFileOrNull(conf(",\"logFile\":\"x.log\""))).isNull();
     assertThat(NetConf.logFileOrNull(conf(",\"logFile\":5"))).isNull();
   }

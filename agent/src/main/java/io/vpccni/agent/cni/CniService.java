@@ -16,6 +16,8 @@ import io.vpccni.agentapi.AgentResponse;
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.netaddr.IpAddress;
+import io.vpccni.netlink.Netns;
+import io.vpccni.netlink.NetnsGoneException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +148,11 @@ public final class CniService {
     }
     if (!Files.exists(Path.of(req.netns()))) {
       return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS " + req.netns() + " does not exist", "");
+    }
+    try (Netns probe = Netns.open(Path.of(req.netns()))) {
+      // opened only to prove it is a network namespace before anything is reserved
+    } catch (NetnsGoneException e) {
+      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS " + req.netns() + " is not a network namespace", e.getMessage());
     }
     int mtu = (int) req.config().optInteger("mtu").orElse(0L).longValue();
     Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * One malformed invocation of the CNI binary and the error the CNI spec (1.1.0, §5 "Error") says
- * it must produce.
+ * One malformed invocation of the CNI binary and the error the CNI spec (1.1.0, §5 "Error") says it
+ * must produce.
  *
  * @param name what is wrong, as a test display name
  * @param verb the {@code CNI_COMMAND} (informative: {@code env} holds the real variable, and may

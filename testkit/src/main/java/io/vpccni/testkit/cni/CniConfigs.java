@@ -34,7 +34,8 @@ public final class CniConfigs {
   }
 
   /** The stdin of one plugin invocation, derived from a plugin object as spec §3 says. */
-  public static Map<String, Object> netconf(String cniVersion, String name, Map<String, Object> plugin) {
+  public static Map<String, Object> netconf(
+      String cniVersion, String name, Map<String, Object> plugin) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("cniVersion", cniVersion);
     c.put("name", name);
@@ -51,6 +52,11 @@ public final class CniConfigs {
     return netconf(cniVersion, NETWORK, vpcCniPlugin(agentSocket));
   }
 
+  /** {@link #netconf(String, String)} as the JSON text a runtime writes to stdin. */
+  public static String netconfJson(String cniVersion, String agentSocket) {
+    return JsonText.write(netconf(cniVersion, agentSocket));
+  }
+
   /** {@code netconf} plus {@code prevResult} (CHECK, DEL). */
   public static Map<String, Object> withPrevResult(Map<String, Object> netconf, Object prevResult) {
     return JsonText.with(netconf, "prevResult", prevResult);
@@ -61,7 +67,8 @@ public final class CniConfigs {
    * cniVersion}: 0.4.0 gets {@code ips[].version}, 1.0.0 loses the 1.1.0-only fields.
    */
   public static Map<String, Object> result(String cniVersion, String sandbox, String cidr) {
-    Map<String, Object> iface = JsonText.obj("name", "eth0", "mac", "02:00:0a:00:01:05", "sandbox", sandbox);
+    Map<String, Object> iface =
+        JsonText.obj("name", "eth0", "mac", "02:00:0a:00:01:05", "sandbox", sandbox);
     if (cniVersion.equals("1.1.0")) {
       iface.put("mtu", 1500);
     }
@@ -79,7 +86,8 @@ public final class CniConfigs {
   }
 
   /** The CNI_* environment of an attachment verb (ADD, CHECK, DEL). */
-  public static Map<String, String> env(String verb, String containerId, String netns, String ifName) {
+  public static Map<String, String> env(
+      String verb, String containerId, String netns, String ifName) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CNI_COMMAND", verb);
     env.put("CNI_CONTAINERID", containerId);

@@ -14,10 +14,10 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a CNI plugin binary the way a runtime does (spec §2): {@code CNI_*} variables in an otherwise
- * clean environment, the network configuration on stdin, the result or error on stdout. Returns
- * the exit code, both outputs and the wall time of the exec (from start to exit, with both output
- * streams drained).
+ * Runs a CNI plugin binary the way a runtime does (spec §2): {@code CNI_*} variables in an
+ * otherwise clean environment, the network configuration on stdin, the result or error on stdout.
+ * Returns the exit code, both outputs and the wall time of the exec (from start to exit, with both
+ * output streams drained).
  *
  * <p>By default it runs {@code ${vpccni.root}/dist/cni/vpc-cni}, the launcher {@code make build}
  * lays out ({@code vpccni.root} is set by surefire to the repository root).
@@ -68,7 +68,8 @@ public final class CniExec {
   }
 
   /** What one execution produced. */
-  public record Result(int exitCode, String stdout, String stderr, Duration wall, boolean timedOut) {
+  public record Result(
+      int exitCode, String stdout, String stderr, Duration wall, boolean timedOut) {
     /** The {@code code} of an error result on stdout, if it is one. */
     public OptionalInt code() {
       String v = field("code");
@@ -94,7 +95,8 @@ public final class CniExec {
 
     /**
      * A top-level scalar of the JSON object on stdout (string unescaped, number as text), or null.
-     * A small scanner, enough for the flat error object of spec §5; parse results with a real codec.
+     * A small scanner, enough for the flat error object of spec §5; parse results with a real
+     * codec.
      */
     public String field(String name) {
       return TopLevelFields.find(stdout, name);
@@ -102,8 +104,16 @@ public final class CniExec {
 
     @Override
     public String toString() {
-      return "exit " + exitCode + (timedOut ? " (timed out)" : "") + " in " + wall.toMillis() + " ms"
-          + "\nstdout: " + stdout + "\nstderr: " + stderr;
+      return "exit "
+          + exitCode
+          + (timedOut ? " (timed out)" : "")
+          + " in "
+          + wall.toMillis()
+          + " ms"
+          + "\nstdout: "
+          + stdout
+          + "\nstderr: "
+          + stderr;
     }
   }
 
@@ -160,13 +170,17 @@ public final class CniExec {
     final Thread thread;
 
     Drain(InputStream in) {
-      thread = Thread.ofPlatform().daemon().start(() -> {
-        try (in) {
-          in.transferTo(buf);
-        } catch (IOException e) {
-          // process gone
-        }
-      });
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try (in) {
+                      in.transferTo(buf);
+                    } catch (IOException e) {
+                      // process gone
+                    }
+                  });
     }
 
     String text() {

@@ -65,7 +65,8 @@ public final class FakeAgent implements AutoCloseable {
 
   /** An agent error response line. */
   public static String error(int code, String msg, String details) {
-    StringBuilder sb = new StringBuilder("{\"v\":1,\"error\":{\"code\":").append(code).append(",\"msg\":");
+    StringBuilder sb =
+        new StringBuilder("{\"v\":1,\"error\":{\"code\":").append(code).append(",\"msg\":");
     JsonText.quote(sb, msg);
     sb.append(",\"details\":");
     JsonText.quote(sb, details);

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Writes test inputs as JSON text: maps (key order kept), collections, strings, numbers, booleans,
- * null, and {@link Raw} fragments pasted as they are (for deliberately broken input). Only a writer:
- * testkit has no JSON dependency, and tests that read JSON use the codec of the module under test.
+ * null, and {@link Raw} fragments pasted as they are (for deliberately broken input). Only a
+ * writer: testkit has no JSON dependency, and tests that read JSON use the codec of the module
+ * under test.
  */
 public final class JsonText {
   private JsonText() {}
@@ -31,7 +32,10 @@ public final class JsonText {
     return m;
   }
 
-  /** A copy of {@code base} with {@code key} set (or removed, when {@code value} is {@link #REMOVE}). */
+  /**
+   * A copy of {@code base} with {@code key} set (or removed, when {@code value} is {@link
+   * #REMOVE}).
+   */
   public static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
     Map<String, Object> m = new LinkedHashMap<>(base);
     if (value == REMOVE) {
@@ -101,7 +105,9 @@ public final class JsonText {
         case '\t' -> sb.append("\\t");
         default -> {
           if (c < 0x20) {
-            sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            sb.append("\\u00")
+                .append(Character.forDigit(c >> 4, 16))
+                .append(Character.forDigit(c & 15, 16));
           } else {
             sb.append(c);
           }

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Measures the CNI launcher's start-up: VERSION, and ADD against a {@link FakeAgent}, each {@code
- * runs} times after 3 warm-up runs, with the AOT cache and without it (a copy of {@code dist/cni}
- * whose cache is deleted). Prints medians and p90 in milliseconds.
+ * runs} times after 3 warm-up rounds, with the AOT cache and without it (a copy of {@code dist/cni}
+ * whose cache is deleted), interleaved. Prints medians and p90 in milliseconds of the exec as the
+ * runtime sees it (fork to exit).
  *
  * <p>{@code java -cp testkit/target/classes io.vpccni.testkit.cni.StartupBench [runs] [dist/cni]}
  */
@@ -35,32 +36,60 @@ public final class StartupBench {
     Files.delete(noAot.resolve("vpc-cni.d/vpc-cni.aot"));
     Path netns = Files.createFile(tmp.resolve("netns"));
     try (FakeAgent agent = FakeAgent.start(tmp.resolve("agent.sock"))) {
-      for (Path bin : List.of(launcher, noAot.resolve("vpc-cni"))) {
-        CniExec exec = CniExec.of(bin).withTimeout(Duration.ofSeconds(20));
-        String label = bin.equals(launcher) ? "with AOT cache   " : "without AOT cache";
-        String version = measure(exec, Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"1.0.0\"}", runs);
-        Map<String, String> env = CniConfigs.env("ADD", "bench0001", netns.toString(), "eth0");
-        String add = measure(exec, env, JsonText.write(CniConfigs.netconf("1.0.0", agent.socket().toString())), runs);
-        System.out.println(label + "  VERSION " + version + "   ADD " + add);
+      List<CniExec> execs =
+          List.of(
+              CniExec.of(launcher).withTimeout(Duration.ofSeconds(20)),
+              CniExec.of(noAot.resolve("vpc-cni")).withTimeout(Duration.ofSeconds(20)));
+      Map<String, String> versionEnv = Map.of("CNI_COMMAND", "VERSION");
+      String versionIn = "{\"cniVersion\":\"1.0.0\"}";
+      Map<String, String> addEnv = CniConfigs.env("ADD", "bench0001", netns.toString(), "eth0");
+      String addIn = JsonText.write(CniConfigs.netconf("1.0.0", agent.socket().toString()));
+      // [launcher][verb] samples; the four runs of one round are interleaved so that a busy
+      // neighbour on a shared machine slows every series alike
+      List<List<List<Double>>> ms = new ArrayList<>();
+      for (int l = 0; l < 2; l++) {
+        ms.add(List.of(new ArrayList<>(), new ArrayList<>()));
+      }
+      for (int i = 0; i < runs + 3; i++) {
+        for (int l = 0; l < 2; l++) {
+          double v = time(execs.get(l), versionEnv, versionIn);
+          double a = time(execs.get(l), addEnv, addIn);
+          if (i >= 3) {
+            ms.get(l).get(0).add(v);
+            ms.get(l).get(1).add(a);
+          }
+        }
+      }
+      String[] labels = {"with AOT cache   ", "without AOT cache"};
+      for (int l = 0; l < 2; l++) {
+        System.out.println(
+            labels[l]
+                + "  VERSION "
+                + stats(ms.get(l).get(0))
+                + "   ADD "
+                + stats(ms.get(l).get(1)));
       }
     } finally {
       deleteTree(tmp);
     }
   }
 
-  private static String measure(CniExec exec, Map<String, String> env, String stdin, int runs) {
-    List<Double> ms = new ArrayList<>();
-    for (int i = 0; i < runs + 3; i++) {
-      CniExec.Result r = exec.run(env, stdin);
-      if (r.exitCode() != 0) {
-        throw new IllegalStateException("benchmark run failed: " + r);
-      }
-      if (i >= 3) {
-        ms.add(r.wall().toNanos() / 1e6);
-      }
+  private static double time(CniExec exec, Map<String, String> env, String stdin) {
+    CniExec.Result r = exec.run(env, stdin);
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("benchmark run failed: " + r);
     }
+    return r.wall().toNanos() / 1e6;
+  }
+
+  private static String stats(List<Double> samples) {
+    List<Double> ms = new ArrayList<>(samples);
     ms.sort(Comparator.naturalOrder());
-    return "p50 " + fmt(ms.get(ms.size() / 2)) + " ms, p90 " + fmt(ms.get((int) (ms.size() * 0.9))) + " ms";
+    return "p50 "
+        + fmt(ms.get(ms.size() / 2))
+        + " ms, p90 "
+        + fmt(ms.get((int) (ms.size() * 0.9)))
+        + " ms";
   }
 
   private static String fmt(double v) {
@@ -74,7 +103,8 @@ public final class StartupBench {
         if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(t);
         } else {
-          Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          Files.copy(
+              p, t, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
       }
     }
@@ -82,13 +112,15 @@ public final class StartupBench {
 
   private static void deleteTree(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -50,7 +50,10 @@ final class TopLevelFields {
     return i;
   }
 
-  /** Reads the string starting at the quote at {@code i} into {@code out}; returns the index after it. */
+  /**
+   * Reads the string starting at the quote at {@code i} into {@code out}; returns the index after
+   * it.
+   */
   private static int string(String s, int i, StringBuilder out) {
     i++;
     while (i < s.length()) {
