@@ -188,7 +188,10 @@ public final class CniService {
     EniSpec eni = pool.eniOf(alloc.ip()).orElseThrow();
     MDC.put("eni", eni.id());
     try {
-      alloc = pool.update(datapath.prepare(alloc, eni));
+      Allocation prepared = datapath.prepare(alloc, eni);
+      if (!prepared.equals(alloc)) {
+        alloc = pool.update(prepared); // exclusive mode records the ENI's name before moving it
+      }
       steps.reached("prepared");
       long d0 = System.nanoTime();
       var setup = datapath.setup(new PodRequest(req.containerId(), req.ifName(), Path.of(req.netns()), mtu, req.podRef()), alloc, eni, steps);
