@@ -5,7 +5,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
 APT_PACKAGES := iproute2 nftables iptables iperf3 iputils-ping containernetworking-plugins containerd runc busybox-static procps util-linux jq
 
-.PHONY: help deps build test unit demo bench clean
+.PHONY: help deps build test unit check format demo bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -18,13 +18,20 @@ build: deps ## compile and package; executables land in dist/bin, the CNI bin-di
 	$(MVN) -q package dependency:copy-dependencies -DskipTests -DincludeScope=runtime -DoutputDirectory=target/runtime-deps
 	scripts/make-dist.sh
 
+format: ## apply google-java-format to every Java source
+	$(MVN) -q spotless:apply
+
+check: ## format check and architecture rules (ArchUnit), no root needed
+	$(MVN) -q spotless:check
+	$(MVN) -q verify -Dtest='*ArchitectureTest' -Dsurefire.failIfNoSpecifiedTests=false
+
 unit: ## unit tests only (no root, no namespaces)
 	$(MVN) verify -Dtest.excludedGroups=netns,e2e
 
 test: build ## all tests: unit, namespace (root) and runtime tests
 	$(MVN) verify
 
-demo: build ## a node, a stand-in VPC fabric, an agent and pods through the real CNI binary
+demo: build ## two nodes of a stand-in VPC, an agent each, 10 pods through the real CNI binary, matrix, pool table
 	scripts/demo.sh
 
 bench: build ## benchmarks; reports in bench/results/

@@ -74,7 +74,8 @@ public final class AgentClient {
         in.flip();
         String text = StandardCharsets.UTF_8.decode(in).toString().strip();
         if (text.isEmpty()) {
-          throw new AgentUnavailableException("the vpc-cni agent closed the connection without answering", null);
+          throw new AgentUnavailableException(
+              "the vpc-cni agent closed the connection without answering", null);
         }
         return AgentResponse.fromJson(text);
       }
@@ -84,7 +85,12 @@ public final class AgentClient {
   private void await(Selector sel, long deadline) throws IOException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
-      throw new IOException("no answer from the vpc-cni agent at " + socket + " within " + timeout.toMillis() + " ms");
+      throw new IOException(
+          "no answer from the vpc-cni agent at "
+              + socket
+              + " within "
+              + timeout.toMillis()
+              + " ms");
     }
     sel.select(Math.max(1, left / 1_000_000));
     sel.selectedKeys().clear();

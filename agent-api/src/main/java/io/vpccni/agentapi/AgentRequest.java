@@ -14,7 +14,8 @@ import java.util.Map;
  * @param ifName {@code CNI_IFNAME}
  * @param args {@code CNI_ARGS} as key/value pairs (K8S_POD_NAME, K8S_POD_NAMESPACE, ...)
  * @param config the network configuration exactly as the runtime sent it on stdin (validated by the
- *     binary; includes {@code prevResult}, {@code runtimeConfig}, {@code cni.dev/valid-attachments})
+ *     binary; includes {@code prevResult}, {@code runtimeConfig}, {@code
+ *     cni.dev/valid-attachments})
  */
 public record AgentRequest(
     int version,

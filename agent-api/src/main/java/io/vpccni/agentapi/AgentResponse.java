@@ -56,7 +56,10 @@ public record AgentResponse(JsonObject result, AgentError error) {
     var err = o.optObject("error");
     if (err.isPresent()) {
       JsonObject e = err.get();
-      return error((int) e.integer("code"), e.optString("msg").orElse(""), e.optString("details").orElse(""));
+      return error(
+          (int) e.integer("code"),
+          e.optString("msg").orElse(""),
+          e.optString("details").orElse(""));
     }
     return new AgentResponse(o.optObject("result").orElse(null), null);
   }

@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * The project's one small JSON codec, for the JDK-only modules (the CNI binary must start fast, so
- * no Jackson there). Values map to Java as: object → {@code LinkedHashMap<String,Object>} (key order
- * kept), array → {@code ArrayList<Object>}, string → {@code String}, integer → {@code Long} (or
- * {@code BigDecimal} when it does not fit), other numbers → {@code Double}, true/false → {@code
+ * no Jackson there). Values map to Java as: object → {@code LinkedHashMap<String,Object>} (key
+ * order kept), array → {@code ArrayList<Object>}, string → {@code String}, integer → {@code Long}
+ * (or {@code BigDecimal} when it does not fit), other numbers → {@code Double}, true/false → {@code
  * Boolean}, null → {@code null}.
  *
  * <p>Strict RFC 8259: no comments, no trailing commas, no duplicate keys, no bare control

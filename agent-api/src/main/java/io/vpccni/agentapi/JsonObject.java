@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * A typed, read-mostly view of a parsed JSON object that knows its own path in the document, so
- * every getter that finds a wrong type or a missing field throws a {@link FieldException} naming the
- * field ({@code runtimeConfig.portMappings[2].hostPort}). The underlying map is shared, not copied.
+ * every getter that finds a wrong type or a missing field throws a {@link FieldException} naming
+ * the field ({@code runtimeConfig.portMappings[2].hostPort}). The underlying map is shared, not
+ * copied.
  */
 public final class JsonObject {
   private final Map<String, Object> map;

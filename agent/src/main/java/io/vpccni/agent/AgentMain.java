@@ -94,12 +94,15 @@ public final class AgentMain {
     CheckpointStore store = new CheckpointStore(config.stateDir());
     IpPool pool = new IpPool(enis, config.mode(), store, Clock.systemUTC(), config.ipCooldown());
     if (config.ipCooldown().toSeconds() < 120) {
-      logger.warn("ipCooldownSeconds {} is below conntrack's SYN_SENT timeout (120 s): a reused IP may receive a dead pod's packets",
+      logger.warn(
+          "ipCooldownSeconds {} is below conntrack's SYN_SENT timeout (120 s): a reused IP may receive a dead pod's packets",
           config.ipCooldown().toSeconds());
     }
     Timings timings = new Timings();
     AgentMetrics metrics = new AgentMetrics(pool);
-    CniService cni = new CniService(config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings, metrics);
+    CniService cni =
+        new CniService(
+            config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings, metrics);
     Introspection introspection = new Introspection(config, pool, timings);
     metrics.reconciled(new Reconciler(pool, datapath, node).run());
     if (!config.metricsAddress().isEmpty()) {
@@ -112,7 +115,11 @@ public final class AgentMain {
     AgentServer server = new AgentServer(config.socket(), dispatch);
     cni.setReady(true);
     server.start();
-    logger.info("vpc-cni agent ready on node {} in {} mode: {}", config.node(), config.mode().key(), pool.stats());
+    logger.info(
+        "vpc-cni agent ready on node {} in {} mode: {}",
+        config.node(),
+        config.mode().key(),
+        pool.stats());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -40,7 +40,8 @@ public final class CniLatencyBench {
   static final int CONC_ROUNDS = Integer.getInteger("bench.rounds", 5);
   static final int WARMUP = 10;
 
-  final String prefix = "vb" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+  final String prefix =
+      "vb" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
   final Path work;
   final Path binary;
   final String ptp = "/usr/lib/cni/ptp";
@@ -73,17 +74,22 @@ public final class CniLatencyBench {
   }
 
   String ourConf() {
-    return "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\"" + work.resolve("agent.sock") + "\"}";
+    return "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\""
+        + work.resolve("agent.sock")
+        + "\"}";
   }
 
   String ptpConf() {
     return "{\"cniVersion\":\"1.0.0\",\"name\":\"ref\",\"type\":\"ptp\",\"ipam\":{\"type\":\"host-local\",\"subnet\":\"10.200.0.0/16\","
-        + "\"dataDir\":\"" + work.resolve("host-local") + "\"}}";
+        + "\"dataDir\":\""
+        + work.resolve("host-local")
+        + "\"}}";
   }
 
   record Run(long nanos, int exit, String out) {}
 
-  Run exec(List<String> cmd, String verb, String cid, String ns, String conf) throws IOException, InterruptedException {
+  Run exec(List<String> cmd, String verb, String cid, String ns, String conf)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.clear();
@@ -127,7 +133,8 @@ public final class CniLatencyBench {
   }
 
   private static String[] statFields(String pid) throws IOException {
-    // "pid (comm) state ppid ...": fields after the command name, re-indexed so that [n] is field n+1
+    // "pid (comm) state ppid ...": fields after the command name, re-indexed so that [n] is field
+    // n+1
     String s = Files.readString(Path.of("/proc", pid, "stat"));
     return ("pid comm " + s.substring(s.lastIndexOf(')') + 2)).split(" ");
   }
@@ -190,9 +197,19 @@ public final class CniLatencyBench {
     System.out.println("setting up a stand-in VPC node and " + SEQ + " pod namespaces ...");
     vpc = StandInVpc.create(prefix, 1, 2, ipsPerEni);
     vpc.node(1).writeEniFile(work.resolve("enis.json"));
-    String cfg = "{\"node\":\"bench\",\"socket\":\"" + work.resolve("agent.sock") + "\",\"stateDir\":\"" + work.resolve("state")
-        + "\",\"nodeNetns\":\"" + vpc.node(1).netnsPath() + "\",\"ipCooldownSeconds\":0,\"metricsAddress\":\"127.0.0.1:0\",\"enisFile\":\"" + work.resolve("enis.json") + "\"}";
-    agent = AgentProcess.start(work, cfg, work.resolve("agent.sock"), Map.of("VPCCNI_LOG_LEVEL", "WARN"));
+    String cfg =
+        "{\"node\":\"bench\",\"socket\":\""
+            + work.resolve("agent.sock")
+            + "\",\"stateDir\":\""
+            + work.resolve("state")
+            + "\",\"nodeNetns\":\""
+            + vpc.node(1).netnsPath()
+            + "\",\"ipCooldownSeconds\":0,\"metricsAddress\":\"127.0.0.1:0\",\"enisFile\":\""
+            + work.resolve("enis.json")
+            + "\"}";
+    agent =
+        AgentProcess.start(
+            work, cfg, work.resolve("agent.sock"), Map.of("VPCCNI_LOG_LEVEL", "WARN"));
     for (int i = 0; i < Math.max(SEQ, CONC * CONC_ROUNDS); i++) {
       String ns = prefix + "-p" + i;
       Cmd.ok("ip", "netns", "add", ns);
@@ -200,8 +217,11 @@ public final class CniLatencyBench {
     }
     String nsenter = "--net=" + vpc.node(1).netnsPath();
     Plugin ours = (verb, cid, ns) -> exec(List.of(binary.toString()), verb, cid, ns, ourConf());
-    Plugin oursNsenter = (verb, cid, ns) -> exec(List.of("nsenter", nsenter, binary.toString()), verb, cid, ns, ourConf());
-    Plugin ref = (verb, cid, ns) -> exec(List.of("nsenter", nsenter, ptp), verb, cid, ns, ptpConf());
+    Plugin oursNsenter =
+        (verb, cid, ns) ->
+            exec(List.of("nsenter", nsenter, binary.toString()), verb, cid, ns, ourConf());
+    Plugin ref =
+        (verb, cid, ns) -> exec(List.of("nsenter", nsenter, ptp), verb, cid, ns, ptpConf());
 
     System.out.println("VERSION (process start floor) ...");
     List<Long> ourVersion = new ArrayList<>();
@@ -210,7 +230,8 @@ public final class CniLatencyBench {
     for (int i = 0; i < 30; i++) {
       ourVersion.add(exec(List.of(binary.toString()), "VERSION", "", null, ourConf()).nanos());
       refVersion.add(exec(List.of(ptp), "VERSION", "", null, ptpConf()).nanos());
-      nsenterTrue.add(exec(List.of("nsenter", nsenter, "/bin/true"), "VERSION", "", null, "").nanos());
+      nsenterTrue.add(
+          exec(List.of("nsenter", nsenter, "/bin/true"), "VERSION", "", null, "").nanos());
     }
     System.out.println("sequential, vpc-cni ...");
     long agentCpu0 = cpuTicks(agent.pid());
@@ -224,15 +245,27 @@ public final class CniLatencyBench {
     System.out.println("concurrent (" + CONC + " at once) ...");
     Series concOurs = concurrent(ours, "o");
     Series concRef = concurrent(ref, "r");
-    double agentCpuPerPod = (agentCpu1 - agentCpu0) * 10.0 / (SEQ + WARMUP) / 2; // ADD and DEL share it
+    double agentCpuPerPod =
+        (agentCpu1 - agentCpu0) * 10.0 / (SEQ + WARMUP) / 2; // ADD and DEL share it
 
     StringBuilder r = new StringBuilder();
     r.append("# CNI latency: vpc-cni vs ptp + host-local\n\n");
-    r.append("Generated by `make bench` (`io.vpccni.bench.CniLatencyBench`) on ").append(LocalDateTime.now().withNano(0))
-        .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ").append(System.getProperty("java.vm.name"))
-        .append(' ').append(System.getProperty("java.version")).append(" (benchmark JVM).\n");
-    r.append("Whole-process time: from exec to exit, stdin written and stdout read, as a runtime sees it. All numbers in ms.\n\n");
-    r.append("## Sequential (").append(SEQ).append(" pods, after ").append(WARMUP).append(" warm-up pods)\n\n");
+    r.append("Generated by `make bench` (`io.vpccni.bench.CniLatencyBench`) on ")
+        .append(LocalDateTime.now().withNano(0))
+        .append(", ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(System.getProperty("java.vm.name"))
+        .append(' ')
+        .append(System.getProperty("java.version"))
+        .append(" (benchmark JVM).\n");
+    r.append(
+        "Whole-process time: from exec to exit, stdin written and stdout read, as a runtime sees it. All numbers in ms.\n\n");
+    r.append("## Sequential (")
+        .append(SEQ)
+        .append(" pods, after ")
+        .append(WARMUP)
+        .append(" warm-up pods)\n\n");
     r.append("| series | n | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|\n");
     r.append(seqOurs.add().row("vpc-cni ADD")).append('\n');
     r.append(seqOursNs.add().row("vpc-cni ADD (under nsenter)")).append('\n');
@@ -240,17 +273,29 @@ public final class CniLatencyBench {
     r.append(seqOurs.del().row("vpc-cni DEL")).append('\n');
     r.append(seqOursNs.del().row("vpc-cni DEL (under nsenter)")).append('\n');
     r.append(seqRef.del().row("ptp + host-local DEL (under nsenter)")).append('\n');
-    r.append(String.format("%nRatio vpc-cni / ptp+host-local, both under nsenter, p50: ADD %.2f×, DEL %.2f×.%n",
-        seqOursNs.add().p50() / seqRef.add().p50(), seqOursNs.del().p50() / seqRef.del().p50()));
-    r.append("\n## Concurrent (").append(CONC).append(" ADDs at once, then ").append(CONC).append(" DELs, ")
-        .append(CONC_ROUNDS).append(" rounds)\n\n");
+    r.append(
+        String.format(
+            "%nRatio vpc-cni / ptp+host-local, both under nsenter, p50: ADD %.2f×, DEL %.2f×.%n",
+            seqOursNs.add().p50() / seqRef.add().p50(),
+            seqOursNs.del().p50() / seqRef.del().p50()));
+    r.append("\n## Concurrent (")
+        .append(CONC)
+        .append(" ADDs at once, then ")
+        .append(CONC)
+        .append(" DELs, ")
+        .append(CONC_ROUNDS)
+        .append(" rounds)\n\n");
     r.append("| series | n | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|\n");
     r.append(concOurs.add().row("vpc-cni ADD")).append('\n');
     r.append(concRef.add().row("ptp + host-local ADD (under nsenter)")).append('\n');
     r.append(concOurs.del().row("vpc-cni DEL")).append('\n');
     r.append(concRef.del().row("ptp + host-local DEL (under nsenter)")).append('\n');
-    r.append(String.format("%nRatio, p50: ADD %.2f×, DEL %.2f× (ours direct vs reference under nsenter; nsenter alone costs %.1f ms p50).%n",
-        concOurs.add().p50() / concRef.add().p50(), concOurs.del().p50() / concRef.del().p50(), Stats.of(nsenterTrue).p50()));
+    r.append(
+        String.format(
+            "%nRatio, p50: ADD %.2f×, DEL %.2f× (ours direct vs reference under nsenter; nsenter alone costs %.1f ms p50).%n",
+            concOurs.add().p50() / concRef.add().p50(),
+            concOurs.del().p50() / concRef.del().p50(),
+            Stats.of(nsenterTrue).p50()));
     r.append("\n## Where an ADD's time goes (sequential, p50)\n\n| part | ms |\n|---|---|\n");
     double version = Stats.of(ourVersion).p50();
     double agentAdd = timings.object("ADD").integer("p50us") / 1000.0;
@@ -259,24 +304,41 @@ public final class CniLatencyBench {
     r.append(String.format("| JVM start + exit (VERSION, no socket) | %.1f |%n", version));
     r.append(String.format("| agent handling (request in → result out) | %.2f |%n", agentAdd));
     r.append(String.format("| … of which netlink datapath | %.2f |%n", netlink));
-    r.append(String.format("| … of which pool, two durable store writes, locking | %.2f |%n", agentAdd - netlink));
-    r.append(String.format("| rest: config parse, socket connect and round trip, result conversion | %.1f |%n",
-        seqOurs.add().p50() - version - agentAdd));
-    r.append(String.format("%nReference `ptp VERSION` p50: %.1f ms.%n", Stats.of(refVersion).p50()));
+    r.append(
+        String.format(
+            "| … of which pool, two durable store writes, locking | %.2f |%n", agentAdd - netlink));
+    r.append(
+        String.format(
+            "| rest: config parse, socket connect and round trip, result conversion | %.1f |%n",
+            seqOurs.add().p50() - version - agentAdd));
+    r.append(
+        String.format("%nReference `ptp VERSION` p50: %.1f ms.%n", Stats.of(refVersion).p50()));
     r.append("\n## CPU per ADD (sequential)\n\n| | ms CPU |\n|---|---|\n");
-    r.append(String.format("| vpc-cni binary process (user+sys) | %.1f |%n", seqOurs.cpuMsPerAdd()));
+    r.append(
+        String.format("| vpc-cni binary process (user+sys) | %.1f |%n", seqOurs.cpuMsPerAdd()));
     r.append(String.format("| vpc-cni agent, per ADD or DEL | %.2f |%n", agentCpuPerPod));
-    r.append(String.format("| ptp + host-local processes (incl. nsenter) | %.1f |%n", seqRef.cpuMsPerAdd()));
+    r.append(
+        String.format(
+            "| ptp + host-local processes (incl. nsenter) | %.1f |%n", seqRef.cpuMsPerAdd()));
     int cores = Runtime.getRuntime().availableProcessors();
-    r.append(String.format(
-        "%nReading the numbers: a sequential ADD is dominated by starting a JVM (the AOT-cached, jlinked runtime);"
-            + " the agent's share is small. With %d ADDs at once the machine is CPU-bound: %d processes × %.0f ms CPU"
-            + " / %d cores ≈ %.0f ms, which is about the concurrent p50 above. The reference plugins are Go"
-            + " binaries that cost %.0f ms CPU each. Cutting the binary's CPU per exec (a smaller AOT-trained path,"
-            + " or a native image, not available from this machine's registries) is what would close the concurrent gap.%n",
-        CONC, CONC, seqOurs.cpuMsPerAdd(), cores, CONC * seqOurs.cpuMsPerAdd() / cores, seqRef.cpuMsPerAdd()));
-    r.append("\nTargets (issue 2): agent-side ADD p50 ≤ 5 ms; whole-process ADD p50 ≤ 60 ms, p99 ≤ 100 ms.\n");
-    r.append("Agent timings (µs) from `vpc-cni-cli pool -o json` → `timings`: ").append(timings).append('\n');
+    r.append(
+        String.format(
+            "%nReading the numbers: a sequential ADD is dominated by starting a JVM (the AOT-cached, jlinked runtime);"
+                + " the agent's share is small. With %d ADDs at once the machine is CPU-bound: %d processes × %.0f ms CPU"
+                + " / %d cores ≈ %.0f ms, which is about the concurrent p50 above. The reference plugins are Go"
+                + " binaries that cost %.0f ms CPU each. Cutting the binary's CPU per exec (a smaller AOT-trained path,"
+                + " or a native image, not available from this machine's registries) is what would close the concurrent gap.%n",
+            CONC,
+            CONC,
+            seqOurs.cpuMsPerAdd(),
+            cores,
+            CONC * seqOurs.cpuMsPerAdd() / cores,
+            seqRef.cpuMsPerAdd()));
+    r.append(
+        "\nTargets (issue 2): agent-side ADD p50 ≤ 5 ms; whole-process ADD p50 ≤ 60 ms, p99 ≤ 100 ms.\n");
+    r.append("Agent timings (µs) from `vpc-cni-cli pool -o json` → `timings`: ")
+        .append(timings)
+        .append('\n');
     return r.toString();
   }
 

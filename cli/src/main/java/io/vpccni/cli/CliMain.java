@@ -34,19 +34,27 @@ public final class CliMain {
   }
 
   abstract static class AgentCommand implements Callable<Integer> {
-    @Option(names = "--socket", description = "agent socket (default: ${DEFAULT-VALUE})", defaultValue = "/run/vpc-cni/agent.sock")
+    @Option(
+        names = "--socket",
+        description = "agent socket (default: ${DEFAULT-VALUE})",
+        defaultValue = "/run/vpc-cni/agent.sock")
     Path socket;
 
-    @Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(
+        names = {"-o", "--output"},
+        description = "table or json (default: ${DEFAULT-VALUE})",
+        defaultValue = "table")
     String output;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     JsonObject introspect() throws Exception {
       AgentResponse r =
-          new AgentClient(socket, Duration.ofSeconds(10)).call(new AgentRequest("INTROSPECT", "", "", "", Map.of(), null));
+          new AgentClient(socket, Duration.ofSeconds(10))
+              .call(new AgentRequest("INTROSPECT", "", "", "", Map.of(), null));
       if (!r.isOk()) {
-        throw new CommandLine.ExecutionException(spec.commandLine(), "agent error " + r.error().code() + ": " + r.error().msg());
+        throw new CommandLine.ExecutionException(
+            spec.commandLine(), "agent error " + r.error().code() + ": " + r.error().msg());
       }
       return r.result();
     }
@@ -77,12 +85,30 @@ public final class CliMain {
     @Override
     void table(JsonObject s) {
       JsonObject p = s.object("pool");
-      out().printf("node %s  mode %s  IPs: %d total, %d used, %d cooling, %d free%n", s.string("node"), s.string("mode"),
-          p.integer("total"), p.integer("used"), p.integer("cooling"), p.integer("free"));
-      out().printf("%-20s %-18s %-5s %-6s %-18s %5s %5s%n", "ENI", "MAC", "DEV", "TABLE", "SUBNET", "IPS", "USED");
+      out()
+          .printf(
+              "node %s  mode %s  IPs: %d total, %d used, %d cooling, %d free%n",
+              s.string("node"),
+              s.string("mode"),
+              p.integer("total"),
+              p.integer("used"),
+              p.integer("cooling"),
+              p.integer("free"));
+      out()
+          .printf(
+              "%-20s %-18s %-5s %-6s %-18s %5s %5s%n",
+              "ENI", "MAC", "DEV", "TABLE", "SUBNET", "IPS", "USED");
       for (JsonObject e : s.objects("enis")) {
-        out().printf("%-20s %-18s %-5d %-6d %-18s %5d %5d%n", e.string("id"), e.string("mac"), e.integer("deviceIndex"),
-            e.integer("table"), e.string("subnet"), e.integer("ips"), e.integer("used"));
+        out()
+            .printf(
+                "%-20s %-18s %-5d %-6d %-18s %5d %5d%n",
+                e.string("id"),
+                e.string("mac"),
+                e.integer("deviceIndex"),
+                e.integer("table"),
+                e.string("subnet"),
+                e.integer("ips"),
+                e.integer("used"));
       }
     }
   }
@@ -93,8 +119,14 @@ public final class CliMain {
     void table(JsonObject s) {
       out().printf("%-32s %-15s %-16s %-14s %-7s%n", "POD", "IP", "ENI", "HOST-IF", "STATE");
       for (JsonObject a : s.objects("attachments")) {
-        out().printf("%-32s %-15s %-16s %-14s %-7s%n", a.string("pod"), a.string("ip"), a.string("eni"), a.string("hostIf"),
-            a.string("state"));
+        out()
+            .printf(
+                "%-32s %-15s %-16s %-14s %-7s%n",
+                a.string("pod"),
+                a.string("ip"),
+                a.string("eni"),
+                a.string("hostIf"),
+                a.string("state"));
       }
     }
   }
@@ -104,8 +136,14 @@ public final class CliMain {
     @Override
     void table(JsonObject s) {
       JsonObject p = s.object("pool");
-      out().printf("agent on node %s is up (%s mode); %d/%d IPs used, %d free%n", s.string("node"), s.string("mode"),
-          p.integer("used"), p.integer("total"), p.integer("free"));
+      out()
+          .printf(
+              "agent on node %s is up (%s mode); %d/%d IPs used, %d free%n",
+              s.string("node"),
+              s.string("mode"),
+              p.integer("used"),
+              p.integer("total"),
+              p.integer("free"));
     }
   }
 }

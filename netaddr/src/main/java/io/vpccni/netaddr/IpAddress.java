@@ -24,7 +24,9 @@ public final class IpAddress implements Comparable<IpAddress> {
   /** An IPv4 address from its 32-bit value. */
   public static IpAddress ofV4(int value) {
     return new IpAddress(
-        new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+        new byte[] {
+          (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+        });
   }
 
   /**
@@ -191,7 +193,13 @@ public final class IpAddress implements Comparable<IpAddress> {
   @Override
   public String toString() {
     if (isV4()) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -44,8 +44,7 @@ public record IpPrefix(IpAddress address, int length) {
 
   /** Whether {@code ip} falls inside this prefix (same family, same leading bits). */
   public boolean contains(IpAddress ip) {
-    return ip.bitLength() == address.bitLength()
-        && mask(ip, length).equals(mask(address, length));
+    return ip.bitLength() == address.bitLength() && mask(ip, length).equals(mask(address, length));
   }
 
   /** Whether this prefix is a single host (/32 or /128). */

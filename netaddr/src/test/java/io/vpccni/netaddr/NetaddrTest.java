@@ -31,8 +31,18 @@ class NetaddrTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.1.1.1", "a.b.c.d", "1::2::3", "1:2:3:4:5:6:7:8:9",
-        "12345::", "fe80::1%eth0", "localhost", "1.2.3.4 "
+        "",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "01.1.1.1",
+        "a.b.c.d",
+        "1::2::3",
+        "1:2:3:4:5:6:7:8:9",
+        "12345::",
+        "fe80::1%eth0",
+        "localhost",
+        "1.2.3.4 "
       })
   void rejectsBadAddresses(String text) {
     assertThatThrownBy(() -> IpAddress.parse(text)).isInstanceOf(IllegalArgumentException.class);
@@ -57,7 +67,9 @@ class NetaddrTest {
     MacAddress m = MacAddress.parse("02:AB:cd:00:11:ff");
     assertThat(m.toString()).isEqualTo("02:ab:cd:00:11:ff");
     assertThat(MacAddress.randomLocal().toBytes()[0] & 0x03).isEqualTo(0x02);
-    assertThatThrownBy(() -> MacAddress.parse("02:ab:cd:00:11")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> MacAddress.parse("02:ab:cd:00:11:zz")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MacAddress.parse("02:ab:cd:00:11"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MacAddress.parse("02:ab:cd:00:11:zz"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

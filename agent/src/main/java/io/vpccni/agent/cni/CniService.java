@@ -85,7 +85,9 @@ public final class CniService {
       return AgentResponse.error(
           CniErrors.UNSUPPORTED_REQUEST,
           "unsupported agent protocol version " + req.version(),
-          "this agent speaks version " + AgentRequest.VERSION + "; upgrade the vpc-cni binary and agent together");
+          "this agent speaks version "
+              + AgentRequest.VERSION
+              + "; upgrade the vpc-cni binary and agent together");
     }
     long t0 = System.nanoTime();
     MDC.put("node", node);
@@ -94,30 +96,39 @@ public final class CniService {
     MDC.put("namespace", req.args().getOrDefault("K8S_POD_NAMESPACE", ""));
     AgentResponse resp = null;
     try {
-      resp = switch (req.verb()) {
-        case "ADD" -> withLock(req, () -> add(req));
-        case "DEL" -> withLock(req, () -> del(req));
-        case "CHECK" -> withLock(req, () -> check(req));
-        case "STATUS" -> status();
-        case "GC" -> gc(req);
-        default -> AgentResponse.error(CniErrors.UNSUPPORTED_REQUEST, "unknown verb \"" + req.verb() + "\"", "");
-      };
+      resp =
+          switch (req.verb()) {
+            case "ADD" -> withLock(req, () -> add(req));
+            case "DEL" -> withLock(req, () -> del(req));
+            case "CHECK" -> withLock(req, () -> check(req));
+            case "STATUS" -> status();
+            case "GC" -> gc(req);
+            default ->
+                AgentResponse.error(
+                    CniErrors.UNSUPPORTED_REQUEST, "unknown verb \"" + req.verb() + "\"", "");
+          };
       return resp;
     } catch (FieldException e) {
       resp = AgentResponse.error(CniErrors.INVALID_CONFIG, e.getMessage(), "");
       return resp;
     } catch (IOException e) {
       logger.error("store write failed", e);
-      resp = AgentResponse.error(CniErrors.INTERNAL, "failed to record the allocation: " + e.getMessage(), "");
+      resp =
+          AgentResponse.error(
+              CniErrors.INTERNAL, "failed to record the allocation: " + e.getMessage(), "");
       return resp;
     } catch (RuntimeException e) {
       logger.error("unexpected failure in {}", req.verb(), e);
-      resp = AgentResponse.error(CniErrors.INTERNAL, "internal error in the vpc-cni agent: " + e, "");
+      resp =
+          AgentResponse.error(CniErrors.INTERNAL, "internal error in the vpc-cni agent: " + e, "");
       return resp;
     } finally {
       long took = System.nanoTime() - t0;
       timings.record(req.verb(), took);
-      metrics.request(req.verb(), resp == null || resp.isOk() ? "ok" : String.valueOf(resp.error().code()), took);
+      metrics.request(
+          req.verb(),
+          resp == null || resp.isOk() ? "ok" : String.valueOf(resp.error().code()),
+          took);
       MDC.clear();
     }
   }
@@ -128,10 +139,12 @@ public final class CniService {
 
   private AgentResponse withLock(AgentRequest req, Op op) throws IOException {
     if (req.containerId().isEmpty()) {
-      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_CONTAINERID is required for " + req.verb(), "");
+      return AgentResponse.error(
+          CniErrors.INVALID_ENV, "CNI_CONTAINERID is required for " + req.verb(), "");
     }
     if (req.ifName().isEmpty()) {
-      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_IFNAME is required for " + req.verb(), "");
+      return AgentResponse.error(
+          CniErrors.INVALID_ENV, "CNI_IFNAME is required for " + req.verb(), "");
     }
     ReentrantLock lock = locks.computeIfAbsent(req.containerId(), k -> new ReentrantLock());
     lock.lock();
@@ -147,12 +160,16 @@ public final class CniService {
       return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS is required for ADD", "");
     }
     if (!Files.exists(Path.of(req.netns()))) {
-      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS " + req.netns() + " does not exist", "");
+      return AgentResponse.error(
+          CniErrors.INVALID_ENV, "CNI_NETNS " + req.netns() + " does not exist", "");
     }
     try (Netns probe = Netns.open(Path.of(req.netns()))) {
       // opened only to prove it is a network namespace before anything is reserved
     } catch (NetnsGoneException e) {
-      return AgentResponse.error(CniErrors.INVALID_ENV, "CNI_NETNS " + req.netns() + " is not a network namespace", e.getMessage());
+      return AgentResponse.error(
+          CniErrors.INVALID_ENV,
+          "CNI_NETNS " + req.netns() + " is not a network namespace",
+          e.getMessage());
     }
     int mtu = (int) req.config().optInteger("mtu").orElse(0L).longValue();
     Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
@@ -181,7 +198,9 @@ public final class CniService {
       return AgentResponse.error(
           CniErrors.TRY_AGAIN,
           "failed to allocate an IP for pod " + req.podRef() + ": " + e.getMessage(),
-          e.cooling() ? "released IPs become free after their cooldown" : "the controller adds IPs when the pool runs low");
+          e.cooling()
+              ? "released IPs become free after their cooldown"
+              : "the controller adds IPs when the pool runs low");
     }
     MDC.put("ip", alloc.ip().toString());
     steps.reached("reserved");
@@ -194,7 +213,13 @@ public final class CniService {
       }
       steps.reached("prepared");
       long d0 = System.nanoTime();
-      var setup = datapath.setup(new PodRequest(req.containerId(), req.ifName(), Path.of(req.netns()), mtu, req.podRef()), alloc, eni, steps);
+      var setup =
+          datapath.setup(
+              new PodRequest(
+                  req.containerId(), req.ifName(), Path.of(req.netns()), mtu, req.podRef()),
+              alloc,
+              eni,
+              steps);
       timings.record("ADD.datapath", System.nanoTime() - d0);
       pool.update(setup.allocation().withState(Allocation.State.READY));
       steps.reached("committed");
@@ -204,7 +229,8 @@ public final class CniService {
       logger.warn("ADD failed, undoing: {}", e.getMessage());
       datapath.teardown(alloc, eni);
       pool.release(key, false);
-      return AgentResponse.error(e.code(), "failed to set up pod " + req.podRef() + " network: " + e.getMessage(), "");
+      return AgentResponse.error(
+          e.code(), "failed to set up pod " + req.podRef() + " network: " + e.getMessage(), "");
     }
   }
 
@@ -215,8 +241,17 @@ public final class CniService {
       // Unknown attachment: DEL must succeed. Still remove a host interface that carries the
       // derived name, in case a crash left one behind without a record.
       datapath.teardown(
-          new Allocation(req.containerId(), req.ifName(), IpAddress.parse("0.0.0.0"), "", "", "",
-              hostIfName.apply(key), "", Allocation.State.PENDING, 0),
+          new Allocation(
+              req.containerId(),
+              req.ifName(),
+              IpAddress.parse("0.0.0.0"),
+              "",
+              "",
+              "",
+              hostIfName.apply(key),
+              "",
+              Allocation.State.PENDING,
+              0),
           null);
       return AgentResponse.ok();
     }
@@ -233,34 +268,50 @@ public final class CniService {
     var existing = pool.find(key);
     if (existing.isEmpty() || existing.get().state() != Allocation.State.READY) {
       return AgentResponse.error(
-          CniErrors.UNKNOWN_ATTACHMENT, "no attachment for container " + req.containerId() + " interface " + req.ifName(), "");
+          CniErrors.UNKNOWN_ATTACHMENT,
+          "no attachment for container " + req.containerId() + " interface " + req.ifName(),
+          "");
     }
     Allocation a = existing.get();
     var prev = req.config().optObject("prevResult");
     if (prev.isPresent()) {
       List<JsonObject> ips = prev.get().objects("ips");
-      boolean match = ips.stream().anyMatch(ip -> ip.optString("address").map(s -> s.startsWith(a.ip() + "/")).orElse(false));
+      boolean match =
+          ips.stream()
+              .anyMatch(
+                  ip -> ip.optString("address").map(s -> s.startsWith(a.ip() + "/")).orElse(false));
       if (!ips.isEmpty() && !match) {
-        return AgentResponse.error(DatapathException.CHECK_FAILED, "prevResult does not list the pod's address " + a.ip(), "");
+        return AgentResponse.error(
+            DatapathException.CHECK_FAILED,
+            "prevResult does not list the pod's address " + a.ip(),
+            "");
       }
     }
     try {
       datapath.check(a, pool.eniOf(a.ip()).orElse(null));
       return AgentResponse.ok();
     } catch (DatapathException e) {
-      return AgentResponse.error(e.code(), "check of pod " + req.podRef() + " failed: " + e.getMessage(), "");
+      return AgentResponse.error(
+          e.code(), "check of pod " + req.podRef() + " failed: " + e.getMessage(), "");
     }
   }
 
   private AgentResponse status() {
     if (!ready) {
-      return AgentResponse.error(CniErrors.NOT_AVAILABLE, "the vpc-cni agent is starting (reconciling)", "");
+      return AgentResponse.error(
+          CniErrors.NOT_AVAILABLE, "the vpc-cni agent is starting (reconciling)", "");
     }
     PoolStats s = pool.stats();
     if (s.free() == 0) {
       return AgentResponse.error(
           CniErrors.NOT_AVAILABLE,
-          "no free IP in the node's pool (" + s.total() + " total, " + s.used() + " used, " + s.cooling() + " cooling down)",
+          "no free IP in the node's pool ("
+              + s.total()
+              + " total, "
+              + s.used()
+              + " used, "
+              + s.cooling()
+              + " cooling down)",
           "");
     }
     return AgentResponse.ok();

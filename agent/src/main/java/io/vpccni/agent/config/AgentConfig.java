@@ -41,7 +41,17 @@ public record AgentConfig(
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
   private static final Set<String> KEYS =
-      Set.of("node", "socket", "stateDir", "nodeNetns", "mode", "ipCooldownSeconds", "enisFile", "routeTableBase", "mtu", "metricsAddress");
+      Set.of(
+          "node",
+          "socket",
+          "stateDir",
+          "nodeNetns",
+          "mode",
+          "ipCooldownSeconds",
+          "enisFile",
+          "routeTableBase",
+          "mtu",
+          "metricsAddress");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -56,7 +66,8 @@ public record AgentConfig(
   public static AgentConfig parse(JsonObject o) {
     for (String k : o.map().keySet()) {
       if (!KEYS.contains(k)) {
-        throw o.invalid(k, "unknown key (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+        throw o.invalid(
+            k, "unknown key (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
       }
     }
     Mode mode;
@@ -74,7 +85,9 @@ public record AgentConfig(
       throw o.invalid("routeTableBase", "must be between 1 and 1000000, not " + base);
     }
     if (base <= 255 && base + 64 >= 253) {
-      throw o.invalid("routeTableBase", "tables base..base+64 must avoid the kernel's 253-255 (default, main, local)");
+      throw o.invalid(
+          "routeTableBase",
+          "tables base..base+64 must avoid the kernel's 253-255 (default, main, local)");
     }
     long mtu = o.optInteger("mtu").orElse(0L);
     if (mtu != 0 && (mtu < 576 || mtu > 65_535)) {
@@ -85,7 +98,11 @@ public record AgentConfig(
       int colon = metrics.lastIndexOf(':');
       String host = colon < 0 ? "" : metrics.substring(0, colon);
       String port = colon < 0 ? "" : metrics.substring(colon + 1);
-      boolean ok = !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit) && Integer.parseInt(port) <= 65535;
+      boolean ok =
+          !port.isEmpty()
+              && port.length() <= 5
+              && port.chars().allMatch(Character::isDigit)
+              && Integer.parseInt(port) <= 65535;
       try {
         if (ok && !host.isEmpty()) {
           io.vpccni.netaddr.IpAddress.parse(host.replace("[", "").replace("]", ""));
@@ -94,7 +111,9 @@ public record AgentConfig(
         ok = false;
       }
       if (!ok) {
-        throw o.invalid("metricsAddress", "must be \"<ip>:<port>\" (or \"\" to disable), not \"" + metrics + "\"");
+        throw o.invalid(
+            "metricsAddress",
+            "must be \"<ip>:<port>\" (or \"\" to disable), not \"" + metrics + "\"");
       }
     }
     String node = o.string("node");

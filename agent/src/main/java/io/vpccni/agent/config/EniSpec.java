@@ -19,7 +19,13 @@ import java.util.List;
  * @param ips secondary IPs assigned to the ENI (the pod addresses in shared modes)
  */
 public record EniSpec(
-    String id, MacAddress mac, int deviceIndex, IpPrefix subnet, IpAddress gateway, IpAddress primaryIp, List<IpAddress> ips) {
+    String id,
+    MacAddress mac,
+    int deviceIndex,
+    IpPrefix subnet,
+    IpAddress gateway,
+    IpAddress primaryIp,
+    List<IpAddress> ips) {
   public EniSpec {
     ips = List.copyOf(ips);
   }

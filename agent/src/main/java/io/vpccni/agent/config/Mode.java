@@ -25,6 +25,7 @@ public enum Mode {
         return m;
       }
     }
-    throw new IllegalArgumentException("must be one of shared, ipvlan, exclusive, not \"" + text + "\"");
+    throw new IllegalArgumentException(
+        "must be one of shared, ipvlan, exclusive, not \"" + text + "\"");
   }
 }

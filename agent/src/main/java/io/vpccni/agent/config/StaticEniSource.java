@@ -46,7 +46,8 @@ public final class StaticEniSource {
       MacAddress mac = field(e, "mac", () -> MacAddress.parse(e.string("mac")));
       long idx = e.integer("deviceIndex");
       if (idx < 1 || idx > 64) {
-        throw e.invalid("deviceIndex", "must be between 1 and 64 (0 is the primary ENI), not " + idx);
+        throw e.invalid(
+            "deviceIndex", "must be between 1 and 64 (0 is the primary ENI), not " + idx);
       }
       if (!seenIndexes.add((int) idx)) {
         throw e.invalid("deviceIndex", "duplicate device index " + idx);
@@ -58,7 +59,10 @@ public final class StaticEniSource {
       }
       IpAddress primary = field(e, "primaryIp", () -> IpAddress.parse(e.string("primaryIp")));
       if (!subnet.contains(primary) || !seenIps.add(primary)) {
-        throw e.invalid("primaryIp", primary + (subnet.contains(primary) ? " appears twice" : " is not in subnet " + subnet));
+        throw e.invalid(
+            "primaryIp",
+            primary
+                + (subnet.contains(primary) ? " appears twice" : " is not in subnet " + subnet));
       }
       List<String> ipTexts = e.strings("ips");
       List<IpAddress> ips = new ArrayList<>();

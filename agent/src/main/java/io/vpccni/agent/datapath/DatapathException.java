@@ -7,8 +7,10 @@ package io.vpccni.agent.datapath;
 public final class DatapathException extends Exception {
   /** CHECK found something missing or different. */
   public static final int CHECK_FAILED = 110;
+
   /** Building the pod's interface failed. */
   public static final int SETUP_FAILED = 111;
+
   /** The requested mode cannot run on this kernel. */
   public static final int UNSUPPORTED = 112;
 

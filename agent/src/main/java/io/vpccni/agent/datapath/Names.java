@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Host-side interface names, derived from the attachment so DEL finds them with no record at all:
- * a 3-letter prefix + 11 hex digits of SHA-256(containerId/ifName) = 14 characters (IFNAMSIZ-1 is
+ * Host-side interface names, derived from the attachment so DEL finds them with no record at all: a
+ * 3-letter prefix + 11 hex digits of SHA-256(containerId/ifName) = 14 characters (IFNAMSIZ-1 is
  * 15). 44 bits make a collision between two pods of one node vanishingly unlikely.
  */
 public final class Names {
@@ -26,13 +26,15 @@ public final class Names {
   }
 
   public static boolean isOurs(String linkName) {
-    return linkName.length() == 14 && (linkName.startsWith(VETH_PREFIX) || linkName.startsWith(NODE_VETH_PREFIX));
+    return linkName.length() == 14
+        && (linkName.startsWith(VETH_PREFIX) || linkName.startsWith(NODE_VETH_PREFIX));
   }
 
   private static String hash(String containerId, String ifName) {
     try {
       byte[] d =
-          MessageDigest.getInstance("SHA-256").digest((containerId + "/" + ifName).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest((containerId + "/" + ifName).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d).substring(0, 11);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -19,9 +19,9 @@ import org.slf4j.MDC;
  * The node side of every datapath: the node's namespace (the host's, or the one named by {@code
  * nodeNetns}), a netlink handle bound to it, and each ENI's route table.
  *
- * <p>Each secondary ENI gets table {@code routeTableBase + deviceIndex} holding its subnet route and
- * a default route via the subnet gateway out of the ENI; pod egress is steered there by {@code ip
- * rule from <pod IP>}. Table ids come from the device index, never from the ifindex.
+ * <p>Each secondary ENI gets table {@code routeTableBase + deviceIndex} holding its subnet route
+ * and a default route via the subnet gateway out of the ENI; pod egress is steered there by {@code
+ * ip rule from <pod IP>}. Table ids come from the device index, never from the ifindex.
  */
 public final class NodeNetwork implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(NodeNetwork.class);
@@ -68,7 +68,8 @@ public final class NodeNetwork implements AutoCloseable {
     try {
       Optional<Link> link = eniLink(eni);
       if (link.isEmpty()) {
-        logger.warn("ENI interface not found in the node namespace by MAC; its IPs cannot be used until it appears");
+        logger.warn(
+            "ENI interface not found in the node namespace by MAC; its IPs cannot be used until it appears");
         return false;
       }
       Link l = link.get();
@@ -78,8 +79,10 @@ public final class NodeNetwork implements AutoCloseable {
       Sysctl.set(ns, "net.ipv4.conf." + l.name() + ".rp_filter", "2");
       int table = table(eni);
       nl.routeReplace(Route.to(eni.subnet()).dev(l.index()).scope(Scope.LINK).table(table));
-      nl.routeReplace(Route.to(DEFAULT_V4).via(eni.gateway()).dev(l.index()).withOnlink().table(table));
-      logger.info("ENI {} ({}) ready: table {}, gateway {}", eni.id(), l.name(), table, eni.gateway());
+      nl.routeReplace(
+          Route.to(DEFAULT_V4).via(eni.gateway()).dev(l.index()).withOnlink().table(table));
+      logger.info(
+          "ENI {} ({}) ready: table {}, gateway {}", eni.id(), l.name(), table, eni.gateway());
       return true;
     } finally {
       MDC.remove("eni");
@@ -94,7 +97,8 @@ public final class NodeNetwork implements AutoCloseable {
     return nl.routeList(Route.TABLE_MAIN, 2).stream()
         .filter(Route::isDefault)
         .findFirst()
-        .flatMap(r -> nl.addrList(r.linkIndex(), 2).stream().map(a -> a.prefix().address()).findFirst());
+        .flatMap(
+            r -> nl.addrList(r.linkIndex(), 2).stream().map(a -> a.prefix().address()).findFirst());
   }
 
   @Override

@@ -14,7 +14,8 @@ public final class Results {
   private Results() {}
 
   /** Host veth first (no sandbox), then the pod interface; the IP belongs to the pod interface. */
-  public static JsonObject veth(Link host, Link pod, PodRequest req, IpPrefix podIp, IpAddress gateway, int mtu) {
+  public static JsonObject veth(
+      Link host, Link pod, PodRequest req, IpPrefix podIp, IpAddress gateway, int mtu) {
     List<Object> interfaces = new ArrayList<>();
     interfaces.add(iface(host.name(), host, null, 0));
     interfaces.add(iface(req.ifName(), pod, req.netns().toString(), mtu));
@@ -22,14 +23,16 @@ public final class Results {
   }
 
   /** Exclusive ENI: node-local veth's host end, then the ENI in the pod. */
-  public static JsonObject exclusive(Link hostVeth, Link eni, PodRequest req, IpPrefix eniIp, IpAddress gateway, int mtu) {
+  public static JsonObject exclusive(
+      Link hostVeth, Link eni, PodRequest req, IpPrefix eniIp, IpAddress gateway, int mtu) {
     List<Object> interfaces = new ArrayList<>();
     interfaces.add(iface(hostVeth.name(), hostVeth, null, 0));
     interfaces.add(iface(req.ifName(), eni, req.netns().toString(), mtu));
     return withIp(interfaces, 1, eniIp, gateway);
   }
 
-  private static JsonObject withIp(List<Object> interfaces, int ifIndex, IpPrefix ip, IpAddress gateway) {
+  private static JsonObject withIp(
+      List<Object> interfaces, int ifIndex, IpPrefix ip, IpAddress gateway) {
     Map<String, Object> ipEntry = new LinkedHashMap<>();
     ipEntry.put("address", ip.toString());
     ipEntry.put("gateway", gateway.toString());

@@ -25,7 +25,8 @@ public final class AgentMetrics implements AutoCloseable {
     requests =
         Counter.builder()
             .name("vpccni_cni_requests_total")
-            .help("CNI requests handled by the agent, by verb and result (ok, or the CNI error code)")
+            .help(
+                "CNI requests handled by the agent, by verb and result (ok, or the CNI error code)")
             .labelNames("verb", "result")
             .register(registry);
     duration =

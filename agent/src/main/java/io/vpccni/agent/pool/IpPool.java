@@ -26,8 +26,8 @@ import java.util.Set;
  *
  * <p>An IP is never handed to two attachments: reserve and release run under one lock, and an IP is
  * free only when no allocation (pending or ready) names it and its cooldown has passed. Released
- * IPs rest for the cooldown (default 180 s, longer than conntrack's SYN_SENT timeout of 120 s) so
- * a new pod never receives packets meant for the old one.
+ * IPs rest for the cooldown (default 180 s, longer than conntrack's SYN_SENT timeout of 120 s) so a
+ * new pod never receives packets meant for the old one.
  */
 public final class IpPool {
   private final AllocationStore store;
@@ -37,7 +37,9 @@ public final class IpPool {
   private Map<Allocation.Key, Allocation> allocations;
   private Map<IpAddress, Long> coolUntil;
 
-  public IpPool(List<EniSpec> enis, Mode mode, AllocationStore store, Clock clock, Duration cooldown) throws IOException {
+  public IpPool(
+      List<EniSpec> enis, Mode mode, AllocationStore store, Clock clock, Duration cooldown)
+      throws IOException {
     this.store = store;
     this.clock = clock;
     this.cooldown = cooldown;
@@ -98,26 +100,48 @@ public final class IpPool {
       }
       pick =
           candidates.stream()
-              .min((a, b) -> {
-                int c = Integer.compare(freeByEni.get(owner.get(a).id()), freeByEni.get(owner.get(b).id()));
-                return c != 0 ? c : a.compareTo(b);
-              })
+              .min(
+                  (a, b) -> {
+                    int c =
+                        Integer.compare(
+                            freeByEni.get(owner.get(a).id()), freeByEni.get(owner.get(b).id()));
+                    return c != 0 ? c : a.compareTo(b);
+                  })
               .orElse(null);
     }
     if (pick == null) {
-      int cooling = (int) owner.keySet().stream().filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now).count();
+      int cooling =
+          (int)
+              owner.keySet().stream()
+                  .filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now)
+                  .count();
       if (owner.isEmpty()) {
         throw new PoolExhaustedException("the node has no pod IPs assigned to its ENIs", false);
       }
       if (cooling > 0) {
         throw new PoolExhaustedException(
-            "all " + owner.size() + " pod IPs of the node are in use or cooling down (" + cooling + " cooling)", true);
+            "all "
+                + owner.size()
+                + " pod IPs of the node are in use or cooling down ("
+                + cooling
+                + " cooling)",
+            true);
       }
-      throw new PoolExhaustedException("all " + owner.size() + " pod IPs of the node are in use", false);
+      throw new PoolExhaustedException(
+          "all " + owner.size() + " pod IPs of the node are in use", false);
     }
     Allocation a =
         new Allocation(
-            key.containerId(), key.ifName(), pick, owner.get(pick).id(), podRef, netns, hostIf, "", Allocation.State.PENDING, now);
+            key.containerId(),
+            key.ifName(),
+            pick,
+            owner.get(pick).id(),
+            podRef,
+            netns,
+            hostIf,
+            "",
+            Allocation.State.PENDING,
+            now);
     Map<Allocation.Key, Allocation> next = new HashMap<>(allocations);
     next.put(key, a);
     Map<IpAddress, Long> nextCool = new HashMap<>(coolUntil);
@@ -138,7 +162,8 @@ public final class IpPool {
    * Releases the attachment's IP. With {@code cool} it rests for the cooldown first (the pod may
    * have used it); without, it is free at once (it never left this node's tables).
    */
-  public synchronized Optional<Allocation> release(Allocation.Key key, boolean cool) throws IOException {
+  public synchronized Optional<Allocation> release(Allocation.Key key, boolean cool)
+      throws IOException {
     Allocation a = allocations.get(key);
     if (a == null) {
       return Optional.empty();
@@ -159,7 +184,11 @@ public final class IpPool {
     long now = clock.millis();
     Set<IpAddress> used = usedIps();
     int usedInPool = (int) owner.keySet().stream().filter(used::contains).count();
-    int cooling = (int) owner.keySet().stream().filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now).count();
+    int cooling =
+        (int)
+            owner.keySet().stream()
+                .filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now)
+                .count();
     return new PoolStats(owner.size(), usedInPool, cooling, owner.size() - usedInPool - cooling);
   }
 
@@ -189,7 +218,8 @@ public final class IpPool {
     return s;
   }
 
-  private void commit(Map<Allocation.Key, Allocation> next, Map<IpAddress, Long> nextCool) throws IOException {
+  private void commit(Map<Allocation.Key, Allocation> next, Map<IpAddress, Long> nextCool)
+      throws IOException {
     store.save(new StoreState(next, nextCool));
     allocations = next;
     coolUntil = nextCool;

@@ -1,6 +1,8 @@
 package io.vpccni.agent.pool;
 
-/** No IP can be handed out now. The message says why (none assigned, all in use, all cooling down). */
+/**
+ * No IP can be handed out now. The message says why (none assigned, all in use, all cooling down).
+ */
 public final class PoolExhaustedException extends Exception {
   private final boolean cooling;
 

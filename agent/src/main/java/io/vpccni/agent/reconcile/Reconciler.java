@@ -25,8 +25,8 @@ import org.slf4j.MDC;
  *
  * <ol>
  *   <li>A PENDING attachment is an ADD that a crash interrupted: whatever part of its datapath
- *       exists is removed and its IP goes to cooldown (the runtime saw the ADD fail and will
- *       retry it or call DEL, both of which work from a clean slate).
+ *       exists is removed and its IP goes to cooldown (the runtime saw the ADD fail and will retry
+ *       it or call DEL, both of which work from a clean slate).
  *   <li>A READY attachment whose pod namespace is gone belongs to a pod that died while the agent
  *       was down: torn down and released.
  *   <li>Host interfaces with our derived names, and rules at our priorities, that no attachment
@@ -69,7 +69,10 @@ public final class Reconciler {
         try {
           datapath.check(a, pool.eniOf(a.ip()).orElse(null));
         } catch (DatapathException e) {
-          logger.warn("reconcile: attachment of {} is damaged: {} (CHECK will report it)", a.podRef(), e.getMessage());
+          logger.warn(
+              "reconcile: attachment of {} is damaged: {} (CHECK will report it)",
+              a.podRef(),
+              e.getMessage());
         }
       } finally {
         MDC.remove("containerId");
@@ -90,15 +93,19 @@ public final class Reconciler {
       }
     }
     for (Rule r : node.netlink().ruleList(2)) {
-      boolean ours = r.priority() == SharedVethDatapath.RULE_FROM_PRIORITY || r.priority() == SharedVethDatapath.RULE_TO_PRIORITY;
-      IpAddress ip = r.from() != null ? r.from().address() : r.to() != null ? r.to().address() : null;
+      boolean ours =
+          r.priority() == SharedVethDatapath.RULE_FROM_PRIORITY
+              || r.priority() == SharedVethDatapath.RULE_TO_PRIORITY;
+      IpAddress ip =
+          r.from() != null ? r.from().address() : r.to() != null ? r.to().address() : null;
       if (ours && ip != null && !ownedIps.contains(ip)) {
         logger.info("reconcile: deleting stray rule {}", r);
         SharedVethDatapath.quietly(() -> node.netlink().ruleDel(r));
         removed++;
       }
     }
-    logger.info("reconcile done: {} attachments kept, {} objects removed", pool.snapshot().size(), removed);
+    logger.info(
+        "reconcile done: {} attachments kept, {} objects removed", pool.snapshot().size(), removed);
     return removed;
   }
 

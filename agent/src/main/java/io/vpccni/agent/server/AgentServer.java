@@ -51,7 +51,8 @@ public final class AgentServer implements AutoCloseable {
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    this.acceptor = Thread.ofPlatform().name("agent-accept").daemon(true).unstarted(this::acceptLoop);
+    this.acceptor =
+        Thread.ofPlatform().name("agent-accept").daemon(true).unstarted(this::acceptLoop);
   }
 
   public void start() {

@@ -43,11 +43,13 @@ public record Allocation(
   }
 
   public Allocation withState(State s) {
-    return new Allocation(containerId, ifName, ip, eniId, podRef, netns, hostIf, eniIf, s, createdMillis);
+    return new Allocation(
+        containerId, ifName, ip, eniId, podRef, netns, hostIf, eniIf, s, createdMillis);
   }
 
   public Allocation withEniIf(String name) {
-    return new Allocation(containerId, ifName, ip, eniId, podRef, netns, hostIf, name, state, createdMillis);
+    return new Allocation(
+        containerId, ifName, ip, eniId, podRef, netns, hostIf, name, state, createdMillis);
   }
 
   /** An attachment's identity, as CNI defines it: container id + interface name. */

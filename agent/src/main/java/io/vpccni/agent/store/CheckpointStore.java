@@ -29,13 +29,14 @@ import java.util.Map;
  * fsync'd checkpoint ≈ 0.7 ms at 200 entries). The state here is small and bounded — at most the
  * node's ENI quota × IPs per ENI attachments (a few hundred) plus the cooldown list — so rewriting
  * it whole costs well under the 5 ms ADD budget, and in exchange the agent carries no native
- * library (sqlite-jdbc unpacks a .so at start), the format is readable with {@code cat}/{@code jq} on
- * a node, and there is exactly one durable write per change to reason about.
+ * library (sqlite-jdbc unpacks a .so at start), the format is readable with {@code cat}/{@code jq}
+ * on a node, and there is exactly one durable write per change to reason about.
  *
  * <p><b>How a write is made durable.</b> Write {@code state.json.tmp}, {@code fsync} it, {@code
  * rename} it over {@code state.json} (atomic on POSIX file systems), then {@code fsync} the
  * directory so the rename itself survives a power cut. A reader therefore sees either the old or
- * the new state, never a torn one. A left-over {@code .tmp} from a crash is ignored and overwritten.
+ * the new state, never a torn one. A left-over {@code .tmp} from a crash is ignored and
+ * overwritten.
  */
 public final class CheckpointStore implements AllocationStore {
   static final int FORMAT = 1;
@@ -69,7 +70,8 @@ public final class CheckpointStore implements AllocationStore {
       return decode(Json.parseObject(text));
     } catch (JsonException | FieldException | IllegalArgumentException e) {
       // Never start over silently: that would hand out IPs that pods still hold.
-      throw new IOException("store " + file + " is corrupt (" + e.getMessage() + "); refusing to start", e);
+      throw new IOException(
+          "store " + file + " is corrupt (" + e.getMessage() + "); refusing to start", e);
     }
   }
 
@@ -77,7 +79,11 @@ public final class CheckpointStore implements AllocationStore {
   public synchronized void save(StoreState state) throws IOException {
     byte[] bytes = encode(state).getBytes(StandardCharsets.UTF_8);
     try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -127,7 +133,8 @@ public final class CheckpointStore implements AllocationStore {
   static StoreState decode(JsonObject root) {
     long format = root.integer("format");
     if (format != FORMAT) {
-      throw root.invalid("format", "unsupported store format " + format + " (this agent reads " + FORMAT + ")");
+      throw root.invalid(
+          "format", "unsupported store format " + format + " (this agent reads " + FORMAT + ")");
     }
     Map<Allocation.Key, Allocation> allocs = new HashMap<>();
     for (JsonObject a : root.objects("allocations")) {

@@ -7,7 +7,8 @@ import java.util.Map;
  * Everything the agent must not lose: the attachments and the IPs resting in cooldown (IP → epoch
  * ms at which it may be handed out again). An immutable snapshot.
  */
-public record StoreState(Map<Allocation.Key, Allocation> allocations, Map<IpAddress, Long> cooldown) {
+public record StoreState(
+    Map<Allocation.Key, Allocation> allocations, Map<IpAddress, Long> cooldown) {
   public StoreState {
     allocations = Map.copyOf(allocations);
     cooldown = Map.copyOf(cooldown);

@@ -10,35 +10,53 @@ import org.junit.jupiter.api.Test;
 /** House rules of ARCHITECTURE.md and STYLE.md rule 14 that the compiler cannot see. */
 class AgentArchitectureTest {
   static final JavaClasses AGENT =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.vpccni.agent");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.vpccni.agent");
 
   @Test
   void noSubprocessesOnThePodPath() {
-    noClasses().should().dependOnClassesThat().haveFullyQualifiedName(ProcessBuilder.class.getName())
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(ProcessBuilder.class.getName())
         .because("the agent configures pods with netlink, never by running `ip`")
         .check(AGENT);
   }
 
   @Test
   void agentNeverTalksToTheCloud() {
-    noClasses().should().dependOnClassesThat().resideInAPackage("io.vpccni.cloud..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vpccni.cloud..")
         .because("nodes hold no cloud credentials (ARCHITECTURE.md)")
         .check(AGENT);
   }
 
   @Test
   void noRawStandardOutput() {
-    noClasses().should().accessField(System.class, "out")
+    noClasses()
+        .should()
+        .accessField(System.class, "out")
         .because("the agent logs through SLF4J; stdout belongs to nobody")
         .check(AGENT);
   }
 
   @Test
   void datapathsDoNotReachIntoTheServerOrEachOther() {
-    noClasses().that().resideInAPackage("..agent.datapath..").should().dependOnClassesThat()
+    noClasses()
+        .that()
+        .resideInAPackage("..agent.datapath..")
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("..agent.server..", "..agent.cni..", "..agent.reconcile..")
         .check(AGENT);
-    noClasses().that().resideInAPackage("..agent.datapath.veth..").should().dependOnClassesThat()
+    noClasses()
+        .that()
+        .resideInAPackage("..agent.datapath.veth..")
+        .should()
+        .dependOnClassesThat()
         .resideInAPackage("..agent.datapath.exclusive..")
         .check(AGENT);
   }

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.agentapi.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ConfigValidationTest {
   @Test
   void defaults() {
-    AgentConfig c = AgentConfig.parse(Json.parseObject("{\"node\":\"n1\",\"enisFile\":\"/e.json\"}"));
+    AgentConfig c =
+        AgentConfig.parse(Json.parseObject("{\"node\":\"n1\",\"enisFile\":\"/e.json\"}"));
     assertThat(c.mode()).isEqualTo(Mode.SHARED);
     assertThat(c.ipCooldown().toSeconds()).isGreaterThanOrEqualTo(120);
     assertThat(c.socket().toString()).isEqualTo("/run/vpc-cni/agent.sock");

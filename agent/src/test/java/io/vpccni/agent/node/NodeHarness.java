@@ -19,9 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * One node of a {@link StandInVpc} with a real agent process, and pods driven through the real
- * CNI binary ({@code dist/cni/vpc-cni}, built by {@code make build}) exactly as a runtime drives
- * it: CNI_* environment, network config on stdin, result on stdout.
+ * One node of a {@link StandInVpc} with a real agent process, and pods driven through the real CNI
+ * binary ({@code dist/cni/vpc-cni}, built by {@code make build}) exactly as a runtime drives it:
+ * CNI_* environment, network config on stdin, result on stdout.
  */
 final class NodeHarness implements AutoCloseable {
   final String prefix;
@@ -35,9 +35,13 @@ final class NodeHarness implements AutoCloseable {
   AgentProcess agent;
 
   static void assumePrivileged() {
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "namespace tests need root");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/usr/bin/ip")), "needs iproute2");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")), "needs ping (iputils-ping)");
+    Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "namespace tests need root");
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/usr/bin/ip")),
+        "needs iproute2");
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/ping")), "needs ping (iputils-ping)");
   }
 
   static Path binary() {
@@ -45,7 +49,8 @@ final class NodeHarness implements AutoCloseable {
   }
 
   NodeHarness(int enis, int ipsPerEni) throws IOException {
-    this.prefix = "vt" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+    this.prefix =
+        "vt" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
     this.work = Files.createTempDirectory("vpccni-" + prefix);
     this.socket = work.resolve("agent.sock");
     this.vpc = StandInVpc.create(prefix, 1, enis, ipsPerEni);
@@ -54,9 +59,19 @@ final class NodeHarness implements AutoCloseable {
   }
 
   String agentConfig() {
-    return "{\"node\":\"node1\",\"socket\":\"" + socket + "\",\"stateDir\":\"" + work.resolve("state") + "\",\"nodeNetns\":\""
-        + node.netnsPath() + "\",\"mode\":\"" + mode + "\",\"ipCooldownSeconds\":" + cooldownSeconds + ",\"enisFile\":\""
-        + work.resolve("enis.json") + "\",\"metricsAddress\":\"127.0.0.1:0\"}";
+    return "{\"node\":\"node1\",\"socket\":\""
+        + socket
+        + "\",\"stateDir\":\""
+        + work.resolve("state")
+        + "\",\"nodeNetns\":\""
+        + node.netnsPath()
+        + "\",\"mode\":\""
+        + mode
+        + "\",\"ipCooldownSeconds\":"
+        + cooldownSeconds
+        + ",\"enisFile\":\""
+        + work.resolve("enis.json")
+        + "\",\"metricsAddress\":\"127.0.0.1:0\"}";
   }
 
   AgentProcess startAgent(Map<String, String> env) throws IOException, InterruptedException {
@@ -65,7 +80,11 @@ final class NodeHarness implements AutoCloseable {
   }
 
   String netconf(String cniVersion) {
-    return "{\"cniVersion\":\"" + cniVersion + "\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\"" + socket + "\"}";
+    return "{\"cniVersion\":\""
+        + cniVersion
+        + "\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\""
+        + socket
+        + "\"}";
   }
 
   /** Creates a pod namespace named {@code <prefix>-<name>}. */
@@ -92,7 +111,8 @@ final class NodeHarness implements AutoCloseable {
     }
   }
 
-  CniResult cni(String command, String containerId, String netnsName, String stdin) throws IOException, InterruptedException {
+  CniResult cni(String command, String containerId, String netnsName, String stdin)
+      throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>();
     env.put("CNI_COMMAND", command);
     env.put("CNI_CONTAINERID", containerId);
@@ -104,7 +124,8 @@ final class NodeHarness implements AutoCloseable {
   }
 
   static CniResult exec(Map<String, String> env, String stdin) {
-    CniExec.Result r = CniExec.dist().withTimeout(java.time.Duration.ofSeconds(120)).run(env, stdin);
+    CniExec.Result r =
+        CniExec.dist().withTimeout(java.time.Duration.ofSeconds(120)).run(env, stdin);
     return new CniResult(r.exitCode(), r.stdout(), r.stderr());
   }
 
@@ -120,7 +141,10 @@ final class NodeHarness implements AutoCloseable {
     return r;
   }
 
-  /** The node namespace's links, addresses, routes (all tables), rules and neighbours, as `ip -j` prints them. */
+  /**
+   * The node namespace's links, addresses, routes (all tables), rules and neighbours, as `ip -j`
+   * prints them.
+   */
   String nodeState() {
     String ns = node.netns();
     StringBuilder sb = new StringBuilder();
@@ -135,12 +159,15 @@ final class NodeHarness implements AutoCloseable {
   /** Lines of `ip` (text) output of the node, for readable assertion failures. */
   String nodeText() {
     String ns = node.netns();
-    return Cmd.ok("ip", "-n", ns, "-br", "link") + Cmd.ok("ip", "-n", ns, "route", "show", "table", "all") + Cmd.ok("ip", "-n", ns, "rule");
+    return Cmd.ok("ip", "-n", ns, "-br", "link")
+        + Cmd.ok("ip", "-n", ns, "route", "show", "table", "all")
+        + Cmd.ok("ip", "-n", ns, "rule");
   }
 
   JsonObject introspect() throws IOException {
     var client = new io.vpccni.agentapi.AgentClient(socket, java.time.Duration.ofSeconds(10));
-    var resp = client.call(new io.vpccni.agentapi.AgentRequest("INTROSPECT", "", "", "", Map.of(), null));
+    var resp =
+        client.call(new io.vpccni.agentapi.AgentRequest("INTROSPECT", "", "", "", Map.of(), null));
     return resp.result();
   }
 
@@ -159,7 +186,8 @@ final class NodeHarness implements AutoCloseable {
       Files.createDirectories(logs);
       for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         if (f.getFileName().toString().endsWith(".log")) {
-          Files.copy(f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Files.deleteIfExists(f);
       }

@@ -45,7 +45,16 @@ class PrivilegedAgentCrashTest {
   }
 
   @ParameterizedTest(name = "killed after step {0}")
-  @ValueSource(strings = {"reserved", "prepared", "veth-created", "pod-configured", "host-route", "rules", "committed"})
+  @ValueSource(
+      strings = {
+        "reserved",
+        "prepared",
+        "veth-created",
+        "pod-configured",
+        "host-route",
+        "rules",
+        "committed"
+      })
   void crashBetweenAddStepsLosesNothing(String step) throws Exception {
     Path marker = h.work.resolve("paused-" + step);
     h.agent.close();
@@ -77,19 +86,29 @@ class PrivilegedAgentCrashTest {
 
     // The runtime calls DEL after a failed ADD; then nothing of the pod may remain.
     h.del(cid, ns);
-    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId"))).containsExactly("survivor");
+    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId")))
+        .containsExactly("survivor");
     String node = h.nodeText();
-    assertThat(Cmd.ok("ip", "-n", h.node.netns(), "-br", "link").lines().filter(l -> l.startsWith("vpc")).count())
+    assertThat(
+            Cmd.ok("ip", "-n", h.node.netns(), "-br", "link")
+                .lines()
+                .filter(l -> l.startsWith("vpc"))
+                .count())
         .as("only the survivor's veth remains:\n%s", node)
         .isEqualTo(1);
-    assertThat(Cmd.ok("ip", "-n", h.node.netns(), "rule").lines().filter(l -> l.startsWith("512:") || l.startsWith("1536:")).count())
+    assertThat(
+            Cmd.ok("ip", "-n", h.node.netns(), "rule")
+                .lines()
+                .filter(l -> l.startsWith("512:") || l.startsWith("1536:"))
+                .count())
         .as("only the survivor's two rules remain:\n%s", node)
         .isEqualTo(2);
 
     // The retried ADD gets an address that nobody else holds, and the survivor still works.
     String retriedIp = h.add(cid, ns).ip();
     assertThat(retriedIp).isNotEqualTo(basePodIp);
-    List<String> ips = h.introspect().objects("attachments").stream().map(a -> a.string("ip")).toList();
+    List<String> ips =
+        h.introspect().objects("attachments").stream().map(a -> a.string("ip")).toList();
     assertThat(new HashSet<>(ips)).hasSameSizeAs(ips);
     assertThat(StandInVpc.ping(ns, basePodIp)).isTrue();
     assertThat(StandInVpc.ping(ns, StandInVpc.HOST_IP)).isTrue();
@@ -120,8 +139,14 @@ class PrivilegedAgentCrashTest {
     h.agent.kill9();
     add.get();
     h.startAgent(Map.of());
-    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId"))).containsExactly("survivor");
+    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId")))
+        .containsExactly("survivor");
     assertThat(Cmd.ok("ip", "-n", ns, "-br", "link")).doesNotContain("eth0");
-    assertThat(Cmd.ok("ip", "-n", h.node.netns(), "-br", "link").lines().filter(l -> l.startsWith("vpc")).count()).isEqualTo(1);
+    assertThat(
+            Cmd.ok("ip", "-n", h.node.netns(), "-br", "link")
+                .lines()
+                .filter(l -> l.startsWith("vpc"))
+                .count())
+        .isEqualTo(1);
   }
 }

@@ -39,8 +39,14 @@ class PrivilegedAgentProtocolTest {
   }
 
   static AgentResponse call(String verb, String cid, String ns, String config) throws Exception {
-    return client.call(new AgentRequest(verb, cid, ns == null ? "" : "/run/netns/" + ns, "eth0",
-        Map.of("K8S_POD_NAMESPACE", "default", "K8S_POD_NAME", cid), Json.parseObject(config)));
+    return client.call(
+        new AgentRequest(
+            verb,
+            cid,
+            ns == null ? "" : "/run/netns/" + ns,
+            "eth0",
+            Map.of("K8S_POD_NAMESPACE", "default", "K8S_POD_NAME", cid),
+            Json.parseObject(config)));
   }
 
   @Test
@@ -84,7 +90,12 @@ class PrivilegedAgentProtocolTest {
   @Test
   void addWithAMissingNamespaceChangesNothing() throws Exception {
     String before = h.nodeState();
-    AgentResponse r = call("ADD", "ghost", h.prefix + "-nope", "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\"}");
+    AgentResponse r =
+        call(
+            "ADD",
+            "ghost",
+            h.prefix + "-nope",
+            "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\"}");
     assertThat(r.error().code()).isEqualTo(4);
     assertThat(r.error().msg()).contains("CNI_NETNS");
     assertThat(h.nodeState()).isEqualTo(before);

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every malformed input of {@link BadInputCases} through the real binary against the real agent:
  * the right CNI error code, a message naming the field, and nothing changed on the node or in the
- * pod's namespace (links, addresses, routes of every table, rules, permanent neighbours) nor in
- * the agent's pool.
+ * pod's namespace (links, addresses, routes of every table, rules, permanent neighbours) nor in the
+ * agent's pool.
  */
 @Tag("netns")
 class PrivilegedBadInputNodeTest {
@@ -47,28 +47,40 @@ class PrivilegedBadInputNodeTest {
   }
 
   static String podState() {
-    return Cmd.ok("ip", "-n", podNs, "-j", "link", "show") + Cmd.ok("ip", "-n", podNs, "-j", "addr", "show")
+    return Cmd.ok("ip", "-n", podNs, "-j", "link", "show")
+        + Cmd.ok("ip", "-n", podNs, "-j", "addr", "show")
         + Cmd.ok("ip", "-n", podNs, "-j", "route", "show", "table", "all");
   }
 
   @TestFactory
   Stream<DynamicTest> badInputGetsTheSpecCodeNamesTheFieldAndChangesNothing() {
-    BadInputCases.Setup setup = new BadInputCases.Setup(h.socket.toString(), "/run/netns/" + podNs, regularFile.toString());
+    BadInputCases.Setup setup =
+        new BadInputCases.Setup(h.socket.toString(), "/run/netns/" + podNs, regularFile.toString());
     List<BadInputCase> cases = BadInputCases.all(setup);
     assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
     CniExec cni = CniExec.dist();
     return cases.stream()
-        .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-          String node = h.nodeState();
-          String pod = podState();
-          long used = h.introspect().object("pool").integer("used");
-          CniExec.Result r = cni.run(c.env(), c.stdin());
-          assertThat(r.exitCode()).as("exit code; stdout %s", r.stdout()).isNotZero();
-          assertThat(r.code()).as("CNI error code; stdout %s", r.stdout()).hasValue(c.expectedCode());
-          assertThat(r.msg()).as("message names the culprit").contains(c.messageContains());
-          assertThat(h.nodeState()).as("node unchanged").isEqualTo(node);
-          assertThat(podState()).as("pod namespace unchanged").isEqualTo(pod);
-          assertThat(h.introspect().object("pool").integer("used")).as("pool unchanged").isEqualTo(used);
-        }));
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      String node = h.nodeState();
+                      String pod = podState();
+                      long used = h.introspect().object("pool").integer("used");
+                      CniExec.Result r = cni.run(c.env(), c.stdin());
+                      assertThat(r.exitCode()).as("exit code; stdout %s", r.stdout()).isNotZero();
+                      assertThat(r.code())
+                          .as("CNI error code; stdout %s", r.stdout())
+                          .hasValue(c.expectedCode());
+                      assertThat(r.msg())
+                          .as("message names the culprit")
+                          .contains(c.messageContains());
+                      assertThat(h.nodeState()).as("node unchanged").isEqualTo(node);
+                      assertThat(podState()).as("pod namespace unchanged").isEqualTo(pod);
+                      assertThat(h.introspect().object("pool").integer("used"))
+                          .as("pool unchanged")
+                          .isEqualTo(used);
+                    }));
   }
 }

@@ -42,7 +42,9 @@ class PrivilegedExclusiveEniTest {
     assertThat(ipB).isEqualTo(h.node.enis().get(1).primaryIp());
     String linkA = Cmd.ok("ip", "-n", a, "-br", "link", "show", "eth0");
     assertThat(linkA).contains(h.node.enis().get(0).mac());
-    assertThat(Cmd.ok("ip", "-n", h.node.netns(), "-br", "link")).doesNotContain("eni1").doesNotContain("eni2");
+    assertThat(Cmd.ok("ip", "-n", h.node.netns(), "-br", "link"))
+        .doesNotContain("eni1")
+        .doesNotContain("eni2");
     // A third pod has no ENI left.
     var r = h.cni("ADD", "xc", h.podNs("xc"), h.netconf("1.0.0"));
     assertThat(r.exit()).isNotZero();
@@ -50,11 +52,15 @@ class PrivilegedExclusiveEniTest {
 
     assertThat(StandInVpc.ping(a, ipB)).as("pod to pod through the VPC").isTrue();
     assertThat(StandInVpc.ping(a, StandInVpc.HOST_IP)).as("pod to VPC host").isTrue();
-    assertThat(StandInVpc.ping(a, h.node.ip())).as("pod to its node over the node-local veth").isTrue();
+    assertThat(StandInVpc.ping(a, h.node.ip()))
+        .as("pod to its node over the node-local veth")
+        .isTrue();
     assertThat(StandInVpc.ping(h.vpc.hostNetns(), ipA)).as("VPC host to pod").isTrue();
 
     h.del("xa", a);
     h.del("xb", b);
-    assertThat(h.nodeState()).as("ENIs are back under their names, nothing else remains").isEqualTo(before);
+    assertThat(h.nodeState())
+        .as("ENIs are back under their names, nothing else remains")
+        .isEqualTo(before);
   }
 }

@@ -18,7 +18,9 @@ class PrivilegedIpvlanModeTest {
   @Test
   void agentRefusesIpvlanModeNamingTheMissingKernelFeature() throws Exception {
     NodeHarness.assumePrivileged();
-    Assumptions.assumeFalse(KernelProbes.IPVLAN.isAvailable(), "this kernel has ipvlan; the refusal path cannot be shown here");
+    Assumptions.assumeFalse(
+        KernelProbes.IPVLAN.isAvailable(),
+        "this kernel has ipvlan; the refusal path cannot be shown here");
     try (NodeHarness h = new NodeHarness(1, 2)) {
       h.mode = "ipvlan";
       assertThatThrownBy(() -> h.startAgent(Map.of()))

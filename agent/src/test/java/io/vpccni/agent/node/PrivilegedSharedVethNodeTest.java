@@ -80,7 +80,9 @@ class PrivilegedSharedVethNodeTest {
     JsonObject pool = h.introspect().object("pool");
     assertThat(pool.integer("used")).isEqualTo(30);
     String metrics = scrape(h.introspect().integer("metricsPort"));
-    assertThat(metrics).contains("vpccni_pool_ips{state=\"used\"} 30.0").contains("vpccni_cni_requests_total{result=\"ok\",verb=\"ADD\"}");
+    assertThat(metrics)
+        .contains("vpccni_pool_ips{state=\"used\"} 30.0")
+        .contains("vpccni_cni_requests_total{result=\"ok\",verb=\"ADD\"}");
     for (int i = 0; i < 30; i++) {
       h.del("mesh-" + i, h.prefix + "-p" + i);
     }
@@ -89,7 +91,10 @@ class PrivilegedSharedVethNodeTest {
 
   static String scrape(long port) throws Exception {
     try (var client = java.net.http.HttpClient.newHttpClient()) {
-      var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+      var req =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+              .build();
       return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
   }
@@ -123,8 +128,12 @@ class PrivilegedSharedVethNodeTest {
   void checkPassesThenFailsAfterSomeoneDeletesThePodRoute() throws Exception {
     String ns = h.podNs("check");
     var added = h.add("check", ns);
-    String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\"" + h.socket + "\",\"prevResult\":"
-        + added.stdout().strip() + "}";
+    String conf =
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\""
+            + h.socket
+            + "\",\"prevResult\":"
+            + added.stdout().strip()
+            + "}";
     assertThat(h.cni("CHECK", "check", ns, conf).exit()).isZero();
     Cmd.ok("ip", "-n", ns, "route", "del", "default");
     var r = h.cni("CHECK", "check", ns, conf);
@@ -140,11 +149,14 @@ class PrivilegedSharedVethNodeTest {
     for (int i = 0; i < 3; i++) {
       ips.add(h.add("gc-" + i, h.podNs("gc" + i)).ip());
     }
-    String gc = "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\"" + h.socket
-        + "\",\"cni.dev/valid-attachments\":[{\"containerID\":\"gc-0\",\"ifname\":\"eth0\"},{\"containerID\":\"gc-1\",\"ifname\":\"eth0\"}]}";
+    String gc =
+        "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\",\"agentSocket\":\""
+            + h.socket
+            + "\",\"cni.dev/valid-attachments\":[{\"containerID\":\"gc-0\",\"ifname\":\"eth0\"},{\"containerID\":\"gc-1\",\"ifname\":\"eth0\"}]}";
     var r = h.cni("GC", "", null, gc);
     assertThat(r.exit()).as(r.stdout()).isZero();
-    List<String> live = h.introspect().objects("attachments").stream().map(a -> a.string("containerId")).toList();
+    List<String> live =
+        h.introspect().objects("attachments").stream().map(a -> a.string("containerId")).toList();
     assertThat(live).contains("gc-0", "gc-1").doesNotContain("gc-2");
     assertThat(Cmd.ok("ip", "-n", h.prefix + "-gc2", "-br", "link")).doesNotContain("eth0");
     assertThat(StandInVpc.ping(h.prefix + "-gc0", ips.get(1))).isTrue();
@@ -158,7 +170,10 @@ class PrivilegedSharedVethNodeTest {
     String ns = h.podNs("again");
     String ip = h.add("again", ns).ip();
     assertThat(h.add("again", ns).ip()).isEqualTo(ip);
-    assertThat(h.introspect().objects("attachments").stream().filter(a -> a.string("containerId").equals("again"))).hasSize(1);
+    assertThat(
+            h.introspect().objects("attachments").stream()
+                .filter(a -> a.string("containerId").equals("again")))
+        .hasSize(1);
     h.del("again", ns);
   }
 
@@ -178,7 +193,8 @@ class PrivilegedSharedVethNodeTest {
     } else {
       assertThat(ip.has("version")).isFalse();
     }
-    assertThat(res.objects("interfaces").get((int) ip.integer("interface")).string("sandbox")).isEqualTo("/run/netns/" + ns);
+    assertThat(res.objects("interfaces").get((int) ip.integer("interface")).string("sandbox"))
+        .isEqualTo("/run/netns/" + ns);
     assertThat(StandInVpc.ping(ns, StandInVpc.HOST_IP)).isTrue();
     String conf = h.netconf(version).replace("}", ",\"prevResult\":" + r.stdout().strip() + "}");
     assertThat(h.cni("CHECK", cid, ns, conf).exit()).isZero();
@@ -195,6 +211,7 @@ class PrivilegedSharedVethNodeTest {
     assertThat(r.exit()).isNotZero();
     assertThat(r.json().string("msg")).contains("eth0").contains("already exists");
     assertThat(h.nodeState()).isEqualTo(before);
-    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId"))).doesNotContain("clash");
+    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId")))
+        .doesNotContain("clash");
   }
 }

@@ -55,8 +55,15 @@ class IpPoolTest {
       for (int i = 0; i < perEni; i++) {
         ips.add(IpAddress.parse("10.0." + e + "." + (20 + i)));
       }
-      out.add(new EniSpec("eni-" + e, MacAddress.parse("02:00:00:00:00:0" + e), e, IpPrefix.parse("10.0." + e + ".0/24"),
-          IpAddress.parse("10.0." + e + ".1"), IpAddress.parse("10.0." + e + ".10"), ips));
+      out.add(
+          new EniSpec(
+              "eni-" + e,
+              MacAddress.parse("02:00:00:00:00:0" + e),
+              e,
+              IpPrefix.parse("10.0." + e + ".0/24"),
+              IpAddress.parse("10.0." + e + ".1"),
+              IpAddress.parse("10.0." + e + ".10"),
+              ips));
     }
     return out;
   }
@@ -105,10 +112,12 @@ class IpPoolTest {
     pool.release(key(1), true);
     IpPool restarted = pool(clock, 1, Duration.ofSeconds(180));
     assertThatThrownBy(() -> restarted.reserve(key(3), "p", "/ns", "h", null))
-        .isInstanceOfSatisfying(PoolExhaustedException.class, e -> assertThat(e.cooling()).isTrue());
+        .isInstanceOfSatisfying(
+            PoolExhaustedException.class, e -> assertThat(e.cooling()).isTrue());
     assertThat(restarted.stats()).isEqualTo(new PoolStats(2, 1, 1, 0));
     clock.now += 179_000;
-    assertThatThrownBy(() -> restarted.reserve(key(3), "p", "/ns", "h", null)).isInstanceOf(PoolExhaustedException.class);
+    assertThatThrownBy(() -> restarted.reserve(key(3), "p", "/ns", "h", null))
+        .isInstanceOf(PoolExhaustedException.class);
     clock.now += 1_000;
     assertThat(restarted.reserve(key(3), "p", "/ns", "h", null).ip()).isEqualTo(a.ip());
   }
@@ -142,13 +151,18 @@ class IpPoolTest {
 
   @Test
   void emptyPoolSaysTheNodeHasNoIps() throws Exception {
-    IpPool pool = new IpPool(List.of(), Mode.SHARED, new CheckpointStore(dir), new MutableClock(), Duration.ZERO);
-    assertThatThrownBy(() -> pool.reserve(key(1), "p", "/ns", "h", null)).hasMessageContaining("no pod IPs");
+    IpPool pool =
+        new IpPool(
+            List.of(), Mode.SHARED, new CheckpointStore(dir), new MutableClock(), Duration.ZERO);
+    assertThatThrownBy(() -> pool.reserve(key(1), "p", "/ns", "h", null))
+        .hasMessageContaining("no pod IPs");
   }
 
   @Test
   void exclusiveModeHandsOutWholeEnis() throws Exception {
-    IpPool pool = new IpPool(enis(4), Mode.EXCLUSIVE, new CheckpointStore(dir), new MutableClock(), Duration.ZERO);
+    IpPool pool =
+        new IpPool(
+            enis(4), Mode.EXCLUSIVE, new CheckpointStore(dir), new MutableClock(), Duration.ZERO);
     assertThat(pool.stats().total()).isEqualTo(2);
     assertThat(pool.reserve(key(1), "p", "/ns", "h", null).ip().toString()).endsWith(".10");
   }

@@ -10,20 +10,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one external command to completion with a bounded wait, capturing its output. Every
- * helper process the harness forks (ip, nsenter, ctr, umount) goes through here, so no wait is
- * unbounded: a command still running at its deadline is killed with its descendants.
+ * Runs one external command to completion with a bounded wait, capturing its output. Every helper
+ * process the harness forks (ip, nsenter, ctr, umount) goes through here, so no wait is unbounded:
+ * a command still running at its deadline is killed with its descendants.
  */
 public final class Command {
 
-  /** What a finished command left behind; {@code exitCode} is -1 when it was killed at its deadline. */
+  /**
+   * What a finished command left behind; {@code exitCode} is -1 when it was killed at its deadline.
+   */
   public record Result(List<String> argv, int exitCode, String stdout, String stderr) {
 
     public boolean ok() {
       return exitCode == 0;
     }
 
-    /** Returns this result when the command succeeded, else throws naming the command and its stderr. */
+    /**
+     * Returns this result when the command succeeded, else throws naming the command and its
+     * stderr.
+     */
     public Result check() {
       if (!ok()) {
         throw new CommandFailedException(this);
@@ -33,7 +38,9 @@ public final class Command {
 
     @Override
     public String toString() {
-      return String.join(" ", argv) + " -> exit " + exitCode
+      return String.join(" ", argv)
+          + " -> exit "
+          + exitCode
           + (stderr.isBlank() ? "" : ": " + stderr.strip())
           + (stdout.isBlank() || ok() ? "" : " (stdout: " + stdout.strip() + ")");
     }
@@ -54,8 +61,12 @@ public final class Command {
     }
   }
 
-  /** PATH for every helper, with the sbin directories where ip, runc and umount live even if ours lacks them. */
-  static final String PATH = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/local/sbin:/usr/sbin:/sbin";
+  /**
+   * PATH for every helper, with the sbin directories where ip, runc and umount live even if ours
+   * lacks them.
+   */
+  static final String PATH =
+      System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/local/sbin:/usr/sbin:/sbin";
 
   private Command() {}
 
@@ -77,7 +88,8 @@ public final class Command {
     try {
       process = builder(argv).redirectInput(ProcessBuilder.Redirect.from(devNull())).start();
     } catch (IOException e) {
-      throw new UncheckedIOException("failed to start " + String.join(" ", argv) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "failed to start " + String.join(" ", argv) + ": " + e.getMessage(), e);
     }
     CompletableFuture<String> out = drain(process.getInputStream());
     CompletableFuture<String> err = drain(process.getErrorStream());
@@ -114,15 +126,20 @@ public final class Command {
   }
 
   private static CompletableFuture<String> drain(InputStream in) {
-    // A platform daemon thread per stream: the streams block, and a stuck helper must not pin a pool.
+    // A platform daemon thread per stream: the streams block, and a stuck helper must not pin a
+    // pool.
     CompletableFuture<String> result = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("command-output").start(() -> {
-      try (in) {
-        result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        result.complete("");
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("command-output")
+        .start(
+            () -> {
+              try (in) {
+                result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                result.complete("");
+              }
+            });
     return result;
   }
 

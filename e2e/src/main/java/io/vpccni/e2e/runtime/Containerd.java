@@ -35,10 +35,10 @@ import java.util.stream.Stream;
  *
  * <p>Everything the run creates is named from its {@link RunLayout} (root and state directories,
  * socket, node namespace, cgroup parent, image) and released by {@link #close()}, which also runs
- * from a shutdown hook: pod sandboxes are stopped and removed through CRI (so the plugin sees
- * DEL), containerd is stopped, then {@link Teardown} kills leftover processes, unmounts, and
- * deletes the namespace, cgroups and directories. Containerd itself runs under {@code timeout}, so
- * it dies even if this JVM is killed.
+ * from a shutdown hook: pod sandboxes are stopped and removed through CRI (so the plugin sees DEL),
+ * containerd is stopped, then {@link Teardown} kills leftover processes, unmounts, and deletes the
+ * namespace, cgroups and directories. Containerd itself runs under {@code timeout}, so it dies even
+ * if this JVM is killed.
  *
  * <pre>{@code
  * try (Containerd containerd = Containerd.start(Containerd.Options.defaults())) {
@@ -53,20 +53,25 @@ public final class Containerd implements AutoCloseable {
 
   /** Label put on every pod sandbox of a run, valued with the run id. */
   public static final String RUN_LABEL = "io.vpccni.e2e/run";
+
   /** The CRI namespace of every pod sandbox; CNI sees it as K8S_POD_NAMESPACE. */
   public static final String POD_NAMESPACE = "e2e";
+
   /** Where Debian's containernetworking-plugins live; the source of the loopback plugin. */
   public static final Path REFERENCE_PLUGINS = Path.of("/usr/lib/cni");
 
   private static final List<String> REQUIRED_COMMANDS =
       List.of("containerd", "runc", "ctr", "nsenter", "ip", "timeout", "umount");
+
   /**
    * Where the pod's netns path is in containerd's verbose sandbox info: 1.7+ has {@code
    * netNamespacePath}; 1.6 only has it in the OCI spec's namespaces list.
    */
-  private static final List<Pattern> NETNS_PATHS = List.of(
-      Pattern.compile("\"netNamespacePath\"\\s*:\\s*\"([^\"]+)\""),
-      Pattern.compile("\\{\"type\"\\s*:\\s*\"network\"\\s*,\\s*\"path\"\\s*:\\s*\"([^\"]+)\"\\}"));
+  private static final List<Pattern> NETNS_PATHS =
+      List.of(
+          Pattern.compile("\"netNamespacePath\"\\s*:\\s*\"([^\"]+)\""),
+          Pattern.compile(
+              "\\{\"type\"\\s*:\\s*\"network\"\\s*,\\s*\"path\"\\s*:\\s*\"([^\"]+)\"\\}"));
 
   /**
    * Tunables of a run.
@@ -74,14 +79,25 @@ public final class Containerd implements AutoCloseable {
    * @param baseDir parent of the run directory; the socket path must stay under 108 bytes
    * @param startTimeout bound on containerd start, CRI readiness and image import
    * @param criCallTimeout deadline of each CRI call
-   * @param maxLifetime containerd is killed by its {@code timeout} wrapper after this, whatever happens
-   * @param logCopyDir where {@link #close()} copies containerd's log as {@code <runId>-containerd.log}; null for nowhere
+   * @param maxLifetime containerd is killed by its {@code timeout} wrapper after this, whatever
+   *     happens
+   * @param logCopyDir where {@link #close()} copies containerd's log as {@code
+   *     <runId>-containerd.log}; null for nowhere
    */
-  public record Options(Path baseDir, Duration startTimeout, Duration criCallTimeout, Duration maxLifetime,
+  public record Options(
+      Path baseDir,
+      Duration startTimeout,
+      Duration criCallTimeout,
+      Duration maxLifetime,
       Path logCopyDir) {
 
     public static Options defaults() {
-      return new Options(Path.of("/tmp"), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), null);
+      return new Options(
+          Path.of("/tmp"),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(15),
+          null);
     }
 
     public Options withLogCopyDir(Path dir) {
@@ -126,11 +142,15 @@ public final class Containerd implements AutoCloseable {
     }
     for (String command : REQUIRED_COMMANDS) {
       if (findOnPath(command).isEmpty()) {
-        return Optional.of(command + " not found on PATH (make deps installs containerd, runc, iproute2, util-linux)");
+        return Optional.of(
+            command
+                + " not found on PATH (make deps installs containerd, runc, iproute2, util-linux)");
       }
     }
     if (!Files.isExecutable(REFERENCE_PLUGINS.resolve("loopback"))) {
-      return Optional.of(REFERENCE_PLUGINS.resolve("loopback") + " not found: install containernetworking-plugins");
+      return Optional.of(
+          REFERENCE_PLUGINS.resolve("loopback")
+              + " not found: install containernetworking-plugins");
     }
     return OciImage.busyboxUnavailabilityCause(OciImage.DEFAULT_BUSYBOX);
   }
@@ -143,9 +163,11 @@ public final class Containerd implements AutoCloseable {
    *     plugin does not come up (the message names the cause and quotes containerd's log)
    */
   public static Containerd start(Options options) {
-    unavailabilityCause().ifPresent(cause -> {
-      throw new RuntimeUnavailableException(cause);
-    });
+    unavailabilityCause()
+        .ifPresent(
+            cause -> {
+              throw new RuntimeUnavailableException(cause);
+            });
     Teardown.sweepStale(options.baseDir());
     Containerd containerd = new Containerd(RunLayout.create(options.baseDir()), options);
     Runtime.getRuntime().addShutdownHook(containerd.shutdownHook);
@@ -165,13 +187,22 @@ public final class Containerd implements AutoCloseable {
   private void boot() {
     long t0 = System.nanoTime();
     try {
-      for (Path dir : List.of(layout.root(), layout.state(), layout.runcRoot(), layout.opt(), layout.cniBinDir(),
-          layout.cniConfDir(), layout.images(), layout.scratch())) {
+      for (Path dir :
+          List.of(
+              layout.root(),
+              layout.state(),
+              layout.runcRoot(),
+              layout.opt(),
+              layout.cniBinDir(),
+              layout.cniConfDir(),
+              layout.images(),
+              layout.scratch())) {
         Files.createDirectories(dir);
       }
       Files.writeString(layout.config(), config());
     } catch (IOException e) {
-      throw new UncheckedIOException("failed to prepare " + layout.runDir() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "failed to prepare " + layout.runDir() + ": " + e.getMessage(), e);
     }
     node = NetworkNamespace.add(layout.nodeNetnsName());
 
@@ -184,14 +215,24 @@ public final class Containerd implements AutoCloseable {
     lap("prepare", t0);
 
     long t1 = System.nanoTime();
-    List<String> argv = List.of("nsenter", "--net=" + node.path(), "--",
-        "timeout", "--kill-after=10", options.maxLifetime().toSeconds() + "s",
-        "containerd", "--config", layout.config().toString());
+    List<String> argv =
+        List.of(
+            "nsenter",
+            "--net=" + node.path(),
+            "--",
+            "timeout",
+            "--kill-after=10",
+            options.maxLifetime().toSeconds() + "s",
+            "containerd",
+            "--config",
+            layout.config().toString());
     try {
-      process = Command.builder(argv).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.log().toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      process =
+          Command.builder(argv)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.log().toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new RuntimeUnavailableException("failed to start containerd: " + e.getMessage(), e);
     }
@@ -201,43 +242,59 @@ public final class Containerd implements AutoCloseable {
 
     long t2 = System.nanoTime();
     OciImage.importInto(layout.socket(), imageTar);
-    if (!Poll.until(options.startTimeout(), Duration.ofMillis(20), () -> cri.imageId(sandboxImage).isPresent())) {
-      throw new RuntimeUnavailableException("CRI never listed the imported sandbox image " + sandboxImage + logTail());
+    if (!Poll.until(
+        options.startTimeout(),
+        Duration.ofMillis(20),
+        () -> cri.imageId(sandboxImage).isPresent())) {
+      throw new RuntimeUnavailableException(
+          "CRI never listed the imported sandbox image " + sandboxImage + logTail());
     }
     lap("image import", t2);
   }
 
   private void awaitCri() {
     String[] lastError = {"no answer"};
-    boolean up = Poll.until(options.startTimeout(), Duration.ofMillis(25), () -> {
-      if (!process.isAlive()) {
-        return true;
-      }
-      if (!Files.exists(layout.socket())) {
-        return false;
-      }
-      try {
-        cri.version();
-        return true;
-      } catch (StatusRuntimeException e) {
-        lastError[0] = e.getStatus().toString();
-        return false;
-      }
-    });
+    boolean up =
+        Poll.until(
+            options.startTimeout(),
+            Duration.ofMillis(25),
+            () -> {
+              if (!process.isAlive()) {
+                return true;
+              }
+              if (!Files.exists(layout.socket())) {
+                return false;
+              }
+              try {
+                cri.version();
+                return true;
+              } catch (StatusRuntimeException e) {
+                lastError[0] = e.getStatus().toString();
+                return false;
+              }
+            });
     if (!process.isAlive()) {
-      throw new RuntimeUnavailableException("containerd exited with " + process.exitValue() + " at start" + logTail());
+      throw new RuntimeUnavailableException(
+          "containerd exited with " + process.exitValue() + " at start" + logTail());
     }
     if (!up) {
-      throw new RuntimeUnavailableException("containerd's CRI did not answer Version within "
-          + options.startTimeout().toSeconds() + " s (" + lastError[0] + ")" + logTail());
+      throw new RuntimeUnavailableException(
+          "containerd's CRI did not answer Version within "
+              + options.startTimeout().toSeconds()
+              + " s ("
+              + lastError[0]
+              + ")"
+              + logTail());
     }
   }
 
   /** The containerd configuration: everything under the run directory, CRI tuned for this VM. */
   private String config() {
     String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
-    // restrict_oom_score_adj: the sandbox's -998 needs CAP_SYS_RESOURCE, which root lacks on these VMs.
-    // netns_mounts_under_state_dir: pod namespaces are bind-mounted under our state dir, not /var/run/netns.
+    // restrict_oom_score_adj: the sandbox's -998 needs CAP_SYS_RESOURCE, which root lacks on these
+    // VMs.
+    // netns_mounts_under_state_dir: pod namespaces are bind-mounted under our state dir, not
+    // /var/run/netns.
     return """
         version = 2
         root = "%s"
@@ -272,9 +329,22 @@ public final class Containerd implements AutoCloseable {
               max_conf_num = 1
           [plugins."io.containerd.internal.v1.opt"]
             path = "%s"
-        """.formatted(layout.root(), layout.state(), layout.socket(), layout.socket(),
-        cri, sandboxImage, cri, cri, cri, layout.runcRoot(), cri, layout.cniBinDir(), layout.cniConfDir(),
-        layout.opt());
+        """
+        .formatted(
+            layout.root(),
+            layout.state(),
+            layout.socket(),
+            layout.socket(),
+            cri,
+            sandboxImage,
+            cri,
+            cri,
+            cri,
+            layout.runcRoot(),
+            cri,
+            layout.cniBinDir(),
+            layout.cniConfDir(),
+            layout.opt());
   }
 
   /** How {@link #installCni} puts a plugin directory's entries into the run's bin_dir. */
@@ -291,8 +361,8 @@ public final class Containerd implements AutoCloseable {
   }
 
   /**
-   * Installs a CNI network: puts every entry of {@code pluginDir} into the run's bin_dir (plus
-   * the reference {@code loopback}, which containerd's CRI runs for every pod's {@code lo}, unless
+   * Installs a CNI network: puts every entry of {@code pluginDir} into the run's bin_dir (plus the
+   * reference {@code loopback}, which containerd's CRI runs for every pod's {@code lo}, unless
    * {@code pluginDir} has its own), writes the conflist into the run's conf_dir, and waits until
    * CRI reports NetworkReady. Once per run: containerd's CRI uses only the first conflist.
    *
@@ -300,7 +370,8 @@ public final class Containerd implements AutoCloseable {
    * @param conflistFileName e.g. {@code 10-vpc-cni.conflist}
    * @param conflist the conflist JSON (cniVersion at most 1.0.0 for containerd 1.6's libcni)
    */
-  public synchronized void installCni(Path pluginDir, String conflistFileName, String conflist, PluginInstall how) {
+  public synchronized void installCni(
+      Path pluginDir, String conflistFileName, String conflist, PluginInstall how) {
     if (cniInstalled) {
       throw new IllegalStateException("a CNI network is already installed in " + layout.runId());
     }
@@ -323,18 +394,28 @@ public final class Containerd implements AutoCloseable {
       // Written aside and renamed, so the CRI's conf_dir watcher never reads half a file.
       Path temp = layout.cniConfDir().resolve("." + conflistFileName + ".tmp");
       Files.writeString(temp, conflist, StandardCharsets.UTF_8);
-      Files.move(temp, layout.cniConfDir().resolve(conflistFileName), StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp, layout.cniConfDir().resolve(conflistFileName), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("failed to install CNI from " + pluginDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "failed to install CNI from " + pluginDir + ": " + e.getMessage(), e);
     }
     cniInstalled = true;
-    boolean ready = Poll.until(options.startTimeout(), Duration.ofMillis(20), () -> {
-      RuntimeCondition network = cri.conditions().get("NetworkReady");
-      return network != null && network.getStatus();
-    });
+    boolean ready =
+        Poll.until(
+            options.startTimeout(),
+            Duration.ofMillis(20),
+            () -> {
+              RuntimeCondition network = cri.conditions().get("NetworkReady");
+              return network != null && network.getStatus();
+            });
     if (!ready) {
-      throw new IllegalStateException("CRI never reported NetworkReady after installing " + conflistFileName
-          + ": " + cri.conditions().get("NetworkReady") + logTail());
+      throw new IllegalStateException(
+          "CRI never reported NetworkReady after installing "
+              + conflistFileName
+              + ": "
+              + cri.conditions().get("NetworkReady")
+              + logTail());
     }
     lap("cni install", t0);
   }
@@ -344,23 +425,37 @@ public final class Containerd implements AutoCloseable {
    * CNI ADD) and returns it with the IP and namespace the runtime reports.
    */
   public PodSandbox runPod(String name) {
-    PodSandboxConfig config = PodSandboxConfig.newBuilder()
-        .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(POD_NAMESPACE)
-            .setUid(UUID.randomUUID().toString()))
-        .setHostname(name)
-        .putLabels(RUN_LABEL, layout.runId())
-        .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(layout.cgroupParent()))
-        .build();
+    PodSandboxConfig config =
+        PodSandboxConfig.newBuilder()
+            .setMetadata(
+                PodSandboxMetadata.newBuilder()
+                    .setName(name)
+                    .setNamespace(POD_NAMESPACE)
+                    .setUid(UUID.randomUUID().toString()))
+            .setHostname(name)
+            .putLabels(RUN_LABEL, layout.runId())
+            .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(layout.cgroupParent()))
+            .build();
     String id = cri.runPodSandbox(config);
     sandboxIds.add(id);
     PodSandboxStatusResponse status = cri.podSandboxStatus(id, true);
     String info = status.getInfoMap().getOrDefault("info", "");
-    Path netns = NETNS_PATHS.stream().map(p -> p.matcher(info)).filter(Matcher::find)
-        .map(m -> Path.of(m.group(1))).findFirst()
-        .orElseThrow(() -> new IllegalStateException(
-            "PodSandboxStatus of " + name + " names no network namespace in its info: " + info));
+    Path netns =
+        NETNS_PATHS.stream()
+            .map(p -> p.matcher(info))
+            .filter(Matcher::find)
+            .map(m -> Path.of(m.group(1)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "PodSandboxStatus of "
+                            + name
+                            + " names no network namespace in its info: "
+                            + info));
     podNetns.add(netns);
-    return new PodSandbox(id, name, status.getStatus().getNetwork().getIp(), NetworkNamespace.at(netns));
+    return new PodSandbox(
+        id, name, status.getStatus().getNetwork().getIp(), NetworkNamespace.at(netns));
   }
 
   /** Runs one pod sandbox per name, in order, through the installed CNI network. */
@@ -407,7 +502,10 @@ public final class Containerd implements AutoCloseable {
     return sandboxImage;
   }
 
-  /** A directory of the run's own for the caller (IPAM data, an agent's socket and state); created on demand. */
+  /**
+   * A directory of the run's own for the caller (IPAM data, an agent's socket and state); created
+   * on demand.
+   */
   public Path scratchDir(String name) {
     Path dir = layout.scratch().resolve(name);
     try {
@@ -428,7 +526,9 @@ public final class Containerd implements AutoCloseable {
   public String logTail() {
     try {
       List<String> lines = Files.readAllLines(layout.log());
-      return "\n--- containerd log tail (" + layout.log() + ") ---\n"
+      return "\n--- containerd log tail ("
+          + layout.log()
+          + ") ---\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return "";
@@ -465,7 +565,8 @@ public final class Containerd implements AutoCloseable {
     copyLog();
     problems.addAll(Teardown.releaseAll(layout, sandboxIds, podNetns));
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("cleanup of " + layout.runId() + " incomplete:\n  " + String.join("\n  ", problems));
+      throw new IllegalStateException(
+          "cleanup of " + layout.runId() + " incomplete:\n  " + String.join("\n  ", problems));
     }
   }
 
@@ -487,7 +588,9 @@ public final class Containerd implements AutoCloseable {
     if (process == null) {
       return Optional.empty();
     }
-    return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/containerd")).orElse(false))
+    return process
+        .descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/containerd")).orElse(false))
         .findFirst();
   }
 
@@ -534,7 +637,8 @@ public final class Containerd implements AutoCloseable {
         if (Files.isDirectory(p)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }
@@ -546,7 +650,9 @@ public final class Containerd implements AutoCloseable {
     }
     try {
       Files.createDirectories(options.logCopyDir());
-      Files.copy(layout.log(), options.logCopyDir().resolve(layout.runId() + "-containerd.log"),
+      Files.copy(
+          layout.log(),
+          options.logCopyDir().resolve(layout.runId() + "-containerd.log"),
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException ignored) {
       // the log copy is a convenience; the cleanup must go on
@@ -581,6 +687,12 @@ public final class Containerd implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "containerd " + layout.runId() + " (node " + (node == null ? "-" : node.name()) + ", " + layout.socket() + ")";
+    return "containerd "
+        + layout.runId()
+        + " (node "
+        + (node == null ? "-" : node.name())
+        + ", "
+        + layout.socket()
+        + ")";
   }
 }

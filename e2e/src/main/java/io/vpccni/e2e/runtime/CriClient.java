@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A minimal CRI {@code runtime.v1} client over a unix socket: the calls a kubelet makes to run
- * and tear down pod sandboxes, and nothing about containers. Every call carries a deadline
- * ({@link #callTimeout}); failures surface as gRPC's {@code StatusRuntimeException}.
+ * A minimal CRI {@code runtime.v1} client over a unix socket: the calls a kubelet makes to run and
+ * tear down pod sandboxes, and nothing about containers. Every call carries a deadline ({@link
+ * #callTimeout}); failures surface as gRPC's {@code StatusRuntimeException}.
  */
 public final class CriClient implements AutoCloseable {
 
@@ -41,7 +41,8 @@ public final class CriClient implements AutoCloseable {
    * grpc-netty asks every channel for SO_KEEPALIVE, which a unix socket does not have, and Netty
    * warns once per connection; held here so the level sticks (JUL keeps loggers weakly).
    */
-  private static final java.util.logging.Logger NETTY_BOOTSTRAP_LOGGER = quiet("io.netty.bootstrap");
+  private static final java.util.logging.Logger NETTY_BOOTSTRAP_LOGGER =
+      quiet("io.netty.bootstrap");
 
   private final Path socket;
   private final ManagedChannel channel;
@@ -51,7 +52,8 @@ public final class CriClient implements AutoCloseable {
     this.socket = socket;
     this.callTimeout = callTimeout;
     // grpc-netty resolves "unix://" targets and picks the epoll domain-socket transport itself.
-    this.channel = Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create()).build();
+    this.channel =
+        Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create()).build();
   }
 
   /** A client of the runtime listening on {@code socket}; connects lazily on the first call. */
@@ -73,36 +75,53 @@ public final class CriClient implements AutoCloseable {
 
   /** The runtime's conditions by type ({@code RuntimeReady}, {@code NetworkReady}). */
   public Map<String, RuntimeCondition> conditions() {
-    return runtime().status(StatusRequest.getDefaultInstance()).getStatus().getConditionsList().stream()
+    return runtime()
+        .status(StatusRequest.getDefaultInstance())
+        .getStatus()
+        .getConditionsList()
+        .stream()
         .collect(Collectors.toMap(RuntimeCondition::getType, c -> c, (a, b) -> b));
   }
 
   /** The image's id if the runtime's CRI image store knows {@code image}. */
   public Optional<String> imageId(String image) {
-    var response = images().imageStatus(ImageStatusRequest.newBuilder()
-        .setImage(ImageSpec.newBuilder().setImage(image)).build());
+    var response =
+        images()
+            .imageStatus(
+                ImageStatusRequest.newBuilder()
+                    .setImage(ImageSpec.newBuilder().setImage(image))
+                    .build());
     return response.hasImage() ? Optional.of(response.getImage().getId()) : Optional.empty();
   }
 
   /** Runs a pod sandbox (network namespace, CNI ADD, sandbox container) and returns its id. */
   public String runPodSandbox(PodSandboxConfig config) {
-    return runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    return runtime()
+        .runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+        .getPodSandboxId();
   }
 
   /** Stops a pod sandbox: CNI DEL, kills its processes. Idempotent in the runtime. */
   public void stopPodSandbox(String podSandboxId) {
-    runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build());
+    runtime()
+        .stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build());
   }
 
   /** Removes a stopped pod sandbox. Idempotent in the runtime. */
   public void removePodSandbox(String podSandboxId) {
-    runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build());
+    runtime()
+        .removePodSandbox(
+            RemovePodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build());
   }
 
   /** The sandbox's status; with {@code verbose}, {@code info} carries runtime details as JSON. */
   public PodSandboxStatusResponse podSandboxStatus(String podSandboxId, boolean verbose) {
-    return runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-        .setPodSandboxId(podSandboxId).setVerbose(verbose).build());
+    return runtime()
+        .podSandboxStatus(
+            PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podSandboxId)
+                .setVerbose(verbose)
+                .build());
   }
 
   public List<PodSandbox> listPodSandbox() {

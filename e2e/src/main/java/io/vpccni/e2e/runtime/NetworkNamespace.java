@@ -10,10 +10,10 @@ import java.util.OptionalLong;
 
 /**
  * A network namespace pinned by a bind mount at {@code path}: the node namespace the harness
- * creates with {@code ip netns add}, or a pod namespace containerd creates. Commands are run in
- * it with {@code nsenter --net=PATH}, which enters the network namespace only (unlike {@code ip
- * netns exec}, which also unshares the mount namespace), so bind mounts the process makes stay
- * visible to everyone else.
+ * creates with {@code ip netns add}, or a pod namespace containerd creates. Commands are run in it
+ * with {@code nsenter --net=PATH}, which enters the network namespace only (unlike {@code ip netns
+ * exec}, which also unshares the mount namespace), so bind mounts the process makes stay visible to
+ * everyone else.
  *
  * @param name the name under /run/netns for a namespace made by {@link #add}, else the file name
  * @param path the bind-mounted namespace file
@@ -46,14 +46,18 @@ public record NetworkNamespace(String name, Path path) {
     return exec(COMMAND_TIMEOUT, argv);
   }
 
-  /** Runs a command inside this namespace (network namespace only), waiting at most {@code timeout}. */
+  /**
+   * Runs a command inside this namespace (network namespace only), waiting at most {@code timeout}.
+   */
   public Command.Result exec(Duration timeout, String... argv) {
     List<String> full = new ArrayList<>(List.of("nsenter", "--net=" + path, "--"));
     full.addAll(List.of(argv));
     return Command.run(timeout, full);
   }
 
-  /** Names of the links in this namespace, as {@code ip -o link} lists them (without {@code @peer}). */
+  /**
+   * Names of the links in this namespace, as {@code ip -o link} lists them (without {@code @peer}).
+   */
   public List<String> linkNames() {
     return parseLinkNames(exec("ip", "-o", "link", "show").check().stdout());
   }

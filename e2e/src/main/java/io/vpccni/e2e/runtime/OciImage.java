@@ -20,13 +20,12 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A single-layer OCI image holding a static busybox and its applet links, written as an OCI
- * image-layout tarball without any image tool: tar, gzip and sha256 by hand. The harness needs
- * no registry: the tarball is imported into the private containerd with {@code ctr images
- * import}, and the same image serves as the CRI sandbox ("pause") image, its command being a long
- * {@code sleep}.
+ * image-layout tarball without any image tool: tar, gzip and sha256 by hand. The harness needs no
+ * registry: the tarball is imported into the private containerd with {@code ctr images import}, and
+ * the same image serves as the CRI sandbox ("pause") image, its command being a long {@code sleep}.
  *
- * <p>Everything is deterministic (mtime 0, uid 0, fixed order), so the same busybox gives the
- * same digests.
+ * <p>Everything is deterministic (mtime 0, uid 0, fixed order), so the same busybox gives the same
+ * digests.
  *
  * @param name the reference containerd records, e.g. {@code localhost/vpccni-e2e/busybox:latest}
  * @param cmd the image config's Cmd
@@ -42,9 +41,28 @@ public record OciImage(String name, List<String> cmd, Path busybox) {
     return new OciImage(name, List.of("/bin/sleep", "2147483647"), DEFAULT_BUSYBOX);
   }
 
-  static final List<String> APPLETS = List.of(
-      "sh", "ash", "ip", "ping", "sleep", "cat", "ls", "echo", "true", "false", "hostname",
-      "ifconfig", "route", "nc", "wget", "ps", "netstat", "mkdir", "rm", "env");
+  static final List<String> APPLETS =
+      List.of(
+          "sh",
+          "ash",
+          "ip",
+          "ping",
+          "sleep",
+          "cat",
+          "ls",
+          "echo",
+          "true",
+          "false",
+          "hostname",
+          "ifconfig",
+          "route",
+          "nc",
+          "wget",
+          "ps",
+          "netstat",
+          "mkdir",
+          "rm",
+          "env");
 
   private static final String LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
   private static final String CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
@@ -68,28 +86,59 @@ public record OciImage(String name, List<String> cmd, Path busybox) {
 
   /** Writes the image-layout tarball to {@code tarball}. */
   public void writeTo(Path tarball) throws IOException {
-    busyboxUnavailabilityCause(busybox).ifPresent(cause -> {
-      throw new IllegalStateException(cause);
-    });
+    busyboxUnavailabilityCause(busybox)
+        .ifPresent(
+            cause -> {
+              throw new IllegalStateException(cause);
+            });
     byte[] layerTar = rootfs();
     byte[] layerGz = gzip(layerTar);
     Map<String, byte[]> blobs = new LinkedHashMap<>();
 
-    String config = "{\"architecture\":" + json(ociArchitecture()) + ",\"os\":\"linux\","
-        + "\"config\":{\"Cmd\":" + jsonArray(cmd) + ",\"Env\":[\"PATH=/bin\"],\"WorkingDir\":\"/\"},"
-        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + json(digest(layerTar)) + "]},"
-        + "\"history\":[{\"created_by\":\"vpc-cni e2e OciImage\"}]}";
+    String config =
+        "{\"architecture\":"
+            + json(ociArchitecture())
+            + ",\"os\":\"linux\","
+            + "\"config\":{\"Cmd\":"
+            + jsonArray(cmd)
+            + ",\"Env\":[\"PATH=/bin\"],\"WorkingDir\":\"/\"},"
+            + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+            + json(digest(layerTar))
+            + "]},"
+            + "\"history\":[{\"created_by\":\"vpc-cni e2e OciImage\"}]}";
     byte[] configBytes = utf8(config);
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":" + json(MANIFEST_MEDIA_TYPE) + ","
-        + "\"config\":" + descriptor(CONFIG_MEDIA_TYPE, configBytes) + ","
-        + "\"layers\":[" + descriptor(LAYER_MEDIA_TYPE, layerGz) + "]}";
+    String manifest =
+        "{\"schemaVersion\":2,\"mediaType\":"
+            + json(MANIFEST_MEDIA_TYPE)
+            + ","
+            + "\"config\":"
+            + descriptor(CONFIG_MEDIA_TYPE, configBytes)
+            + ","
+            + "\"layers\":["
+            + descriptor(LAYER_MEDIA_TYPE, layerGz)
+            + "]}";
     byte[] manifestBytes = utf8(manifest);
-    String index = "{\"schemaVersion\":2,\"mediaType\":" + json(INDEX_MEDIA_TYPE) + ","
-        + "\"manifests\":[{\"mediaType\":" + json(MANIFEST_MEDIA_TYPE) + ","
-        + "\"digest\":" + json(digest(manifestBytes)) + ",\"size\":" + manifestBytes.length + ","
-        + "\"platform\":{\"architecture\":" + json(ociArchitecture()) + ",\"os\":\"linux\"},"
-        + "\"annotations\":{\"io.containerd.image.name\":" + json(name) + ","
-        + "\"org.opencontainers.image.ref.name\":" + json(tag()) + "}}]}";
+    String index =
+        "{\"schemaVersion\":2,\"mediaType\":"
+            + json(INDEX_MEDIA_TYPE)
+            + ","
+            + "\"manifests\":[{\"mediaType\":"
+            + json(MANIFEST_MEDIA_TYPE)
+            + ","
+            + "\"digest\":"
+            + json(digest(manifestBytes))
+            + ",\"size\":"
+            + manifestBytes.length
+            + ","
+            + "\"platform\":{\"architecture\":"
+            + json(ociArchitecture())
+            + ",\"os\":\"linux\"},"
+            + "\"annotations\":{\"io.containerd.image.name\":"
+            + json(name)
+            + ","
+            + "\"org.opencontainers.image.ref.name\":"
+            + json(tag())
+            + "}}]}";
     for (byte[] blob : List.of(layerGz, configBytes, manifestBytes)) {
       blobs.put(digest(blob).substring("sha256:".length()), blob);
     }
@@ -109,8 +158,16 @@ public record OciImage(String name, List<String> cmd, Path busybox) {
 
   /** Imports the tarball into containerd's {@code k8s.io} namespace (the CRI plugin's). */
   public static void importInto(Path containerdSocket, Path tarball) {
-    Command.check(Duration.ofSeconds(60),
-        "ctr", "-a", containerdSocket.toString(), "-n", "k8s.io", "images", "import", tarball.toString());
+    Command.check(
+        Duration.ofSeconds(60),
+        "ctr",
+        "-a",
+        containerdSocket.toString(),
+        "-n",
+        "k8s.io",
+        "images",
+        "import",
+        tarball.toString());
   }
 
   private String tag() {
@@ -147,13 +204,19 @@ public record OciImage(String name, List<String> cmd, Path busybox) {
   }
 
   private static String descriptor(String mediaType, byte[] blob) {
-    return "{\"mediaType\":" + json(mediaType) + ",\"digest\":" + json(digest(blob))
-        + ",\"size\":" + blob.length + "}";
+    return "{\"mediaType\":"
+        + json(mediaType)
+        + ",\"digest\":"
+        + json(digest(blob))
+        + ",\"size\":"
+        + blob.length
+        + "}";
   }
 
   static String digest(byte[] data) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }
@@ -199,7 +262,11 @@ public record OciImage(String name, List<String> cmd, Path busybox) {
     try (RandomAccessFile f = new RandomAccessFile(elf.toFile(), "r")) {
       byte[] ident = new byte[16];
       f.readFully(ident);
-      if (ident[0] != 0x7f || ident[1] != 'E' || ident[2] != 'L' || ident[3] != 'F' || ident[4] != 2) {
+      if (ident[0] != 0x7f
+          || ident[1] != 'E'
+          || ident[2] != 'L'
+          || ident[3] != 'F'
+          || ident[4] != 2) {
         throw new IOException("not a 64-bit ELF file");
       }
       f.seek(0x20);
@@ -246,7 +313,8 @@ public record OciImage(String name, List<String> cmd, Path busybox) {
       out.flush();
     }
 
-    private void header(String path, int mode, long size, char type, String link) throws IOException {
+    private void header(String path, int mode, long size, char type, String link)
+        throws IOException {
       byte[] h = new byte[BLOCK];
       put(h, 0, 100, path);
       octal(h, 100, 8, mode);

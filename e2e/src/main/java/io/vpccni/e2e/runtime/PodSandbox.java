@@ -1,8 +1,8 @@
 package io.vpccni.e2e.runtime;
 
 /**
- * A running pod sandbox as the CNI plugin left it: its CRI id, the IP the runtime reported from
- * the plugin's result, and its network namespace (where commands can be run with {@link
+ * A running pod sandbox as the CNI plugin left it: its CRI id, the IP the runtime reported from the
+ * plugin's result, and its network namespace (where commands can be run with {@link
  * NetworkNamespace#exec}).
  *
  * @param id the CRI pod sandbox id (the CNI_CONTAINERID the plugin saw)
@@ -19,6 +19,14 @@ public record PodSandbox(String id, String name, String ip, NetworkNamespace net
 
   @Override
   public String toString() {
-    return "pod " + name + " " + ip + " (sandbox " + id.substring(0, Math.min(12, id.length())) + ", " + netns.path() + ")";
+    return "pod "
+        + name
+        + " "
+        + ip
+        + " (sandbox "
+        + id.substring(0, Math.min(12, id.length()))
+        + ", "
+        + netns.path()
+        + ")";
   }
 }

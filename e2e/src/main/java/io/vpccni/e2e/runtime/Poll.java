@@ -27,8 +27,12 @@ final class Poll {
   }
 
   /** True once {@code condition} holds, false if it still does not at the deadline. */
-  static boolean until(Duration timeout, Duration interval, java.util.function.BooleanSupplier condition) {
-    return until(timeout, interval, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty())
+  static boolean until(
+      Duration timeout, Duration interval, java.util.function.BooleanSupplier condition) {
+    return until(
+            timeout,
+            interval,
+            () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty())
         .isPresent();
   }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Every name and path one harness run owns, all derived from its run id so that a later run can
- * find and remove what a crashed one left ({@link Teardown#sweepStale}). The run id is
- * {@code vce2e-<jvm pid>-<random>}: the pid tells whether the owner is still alive.
+ * find and remove what a crashed one left ({@link Teardown#sweepStale}). The run id is {@code
+ * vce2e-<jvm pid>-<random>}: the pid tells whether the owner is still alive.
  *
  * @param runId unique per run, e.g. {@code vce2e-4242-9f3a}
  * @param runDir the run's private directory; the containerd socket lives in it, so keep it short

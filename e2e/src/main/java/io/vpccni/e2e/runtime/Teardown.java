@@ -17,18 +17,22 @@ import java.util.stream.Stream;
 
 /**
  * Releases everything one run owns, whether or not containerd is still alive: processes, mounts,
- * the node namespace, cgroups, libcni cache entries and the run directory. Every step is
- * attempted even when an earlier one failed, and each is idempotent, so the same code serves a
- * normal {@link Containerd#close}, the shutdown hook, and {@link #sweepStale} for runs whose JVM
- * died. Containerd's own graceful path (CRI StopPodSandbox/RemovePodSandbox, so the CNI plugin
- * sees DEL) runs before this, in {@link Containerd#close}.
+ * the node namespace, cgroups, libcni cache entries and the run directory. Every step is attempted
+ * even when an earlier one failed, and each is idempotent, so the same code serves a normal {@link
+ * Containerd#close}, the shutdown hook, and {@link #sweepStale} for runs whose JVM died.
+ * Containerd's own graceful path (CRI StopPodSandbox/RemovePodSandbox, so the CNI plugin sees DEL)
+ * runs before this, in {@link Containerd#close}.
  */
 final class Teardown {
 
   private static final Duration KILL_WAIT = Duration.ofSeconds(5);
   private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
   private static final Path NETNS_DIR = Path.of("/run/netns");
-  /** libcni's result cache; containerd 1.6 does not let us move it, so entries are removed by sandbox id. */
+
+  /**
+   * libcni's result cache; containerd 1.6 does not let us move it, so entries are removed by
+   * sandbox id.
+   */
   private static final Path CNI_RESULTS = Path.of("/var/lib/cni/results");
 
   private Teardown() {}
@@ -39,7 +43,8 @@ final class Teardown {
    * @param sandboxIds sandbox ids the run created (more are found under containerd's dirs)
    * @param podNetns pod namespace files the run saw (more are found among the run's mounts)
    */
-  static List<String> releaseAll(RunLayout layout, Collection<String> sandboxIds, Collection<Path> podNetns) {
+  static List<String> releaseAll(
+      RunLayout layout, Collection<String> sandboxIds, Collection<Path> podNetns) {
     List<String> problems = new ArrayList<>();
     Set<Path> netnsFiles = new LinkedHashSet<>(podNetns);
     netnsFiles.addAll(nsfsMountsUnder(layout.runDir()));
@@ -53,17 +58,19 @@ final class Teardown {
   }
 
   /**
-   * Releases what runs of dead JVMs left under {@code baseDir} and /run/netns; returns the run
-   * ids it swept. Runs of live JVMs (this one included) are left alone.
+   * Releases what runs of dead JVMs left under {@code baseDir} and /run/netns; returns the run ids
+   * it swept. Runs of live JVMs (this one included) are left alone.
    */
   static List<String> sweepStale(Path baseDir) {
     Set<String> runIds = new LinkedHashSet<>();
-    runIds.addAll(namesWithPrefix(NETNS_DIR).stream().map(n -> n.replaceFirst("-node$", "")).toList());
+    runIds.addAll(
+        namesWithPrefix(NETNS_DIR).stream().map(n -> n.replaceFirst("-node$", "")).toList());
     runIds.addAll(namesWithPrefix(baseDir));
     List<String> swept = new ArrayList<>();
     for (String runId : runIds) {
       var pid = RunLayout.ownerPid(runId);
-      if (pid.isEmpty() || ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
+      if (pid.isEmpty()
+          || ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
         continue;
       }
       RunLayout layout = new RunLayout(runId, baseDir.resolve(runId));
@@ -75,7 +82,8 @@ final class Teardown {
 
   private static List<String> namesWithPrefix(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.map(p -> p.getFileName().toString())
+      return entries
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith(RunLayout.PREFIX + "-"))
           .toList();
     } catch (IOException e) {
@@ -92,13 +100,19 @@ final class Teardown {
   }
 
   /**
-   * SIGKILLs every process of the run: any whose command line names the run directory
-   * (containerd, its timeout wrapper, the shims), any in one of the run's network namespaces, and
-   * any in the run's cgroups (the sandbox containers).
+   * SIGKILLs every process of the run: any whose command line names the run directory (containerd,
+   * its timeout wrapper, the shims), any in one of the run's network namespaces, and any in the
+   * run's cgroups (the sandbox containers).
    */
   private static void killProcesses(RunLayout layout, Set<Path> podNetns) {
-    // Only paths still bind-mounted from nsfs name a namespace; a bare leftover file's inode is an ext4 one.
-    Set<Path> nsfs = new HashSet<>(mounts().stream().filter(m -> m.fsType().equals("nsfs")).map(Mount::mountPoint).toList());
+    // Only paths still bind-mounted from nsfs name a namespace; a bare leftover file's inode is an
+    // ext4 one.
+    Set<Path> nsfs =
+        new HashSet<>(
+            mounts().stream()
+                .filter(m -> m.fsType().equals("nsfs"))
+                .map(Mount::mountPoint)
+                .toList());
     Set<Long> inodes = new HashSet<>();
     Stream.concat(Stream.of(NETNS_DIR.resolve(layout.nodeNetnsName())), podNetns.stream())
         .filter(nsfs::contains)
@@ -108,7 +122,8 @@ final class Teardown {
     for (int round = 0; round < 3; round++) {
       Set<Long> victims = new LinkedHashSet<>(cgroupPids(layout));
       try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-        procs.map(p -> p.getFileName().toString())
+        procs
+            .map(p -> p.getFileName().toString())
             .filter(n -> n.chars().allMatch(Character::isDigit))
             .map(Long::parseLong)
             .filter(pid -> cmdline(pid).contains(marker) || inodes.contains(netInode(pid)))
@@ -120,16 +135,23 @@ final class Teardown {
       if (victims.isEmpty()) {
         return;
       }
-      List<ProcessHandle> handles = victims.stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();
+      List<ProcessHandle> handles =
+          victims.stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();
       handles.forEach(ProcessHandle::destroyForcibly);
-      Poll.until(KILL_WAIT, Duration.ofMillis(20), () -> handles.stream().noneMatch(ProcessHandle::isAlive));
+      Poll.until(
+          KILL_WAIT,
+          Duration.ofMillis(20),
+          () -> handles.stream().noneMatch(ProcessHandle::isAlive));
     }
-    throw new IllegalStateException("processes of " + layout.runId() + " survived three rounds of SIGKILL");
+    throw new IllegalStateException(
+        "processes of " + layout.runId() + " survived three rounds of SIGKILL");
   }
 
   private static String cmdline(long pid) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+      return new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+              StandardCharsets.UTF_8)
           .replace('\0', ' ');
     } catch (IOException e) {
       return "";
@@ -138,7 +160,8 @@ final class Teardown {
 
   private static long netInode(long pid) {
     try {
-      String link = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString();
+      String link =
+          Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString();
       return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
     } catch (IOException | RuntimeException e) {
       return -1;
@@ -149,17 +172,20 @@ final class Teardown {
     Set<Long> pids = new HashSet<>();
     for (Path group : runCgroups(layout)) {
       try (Stream<Path> files = Files.walk(group)) {
-        files.filter(p -> p.getFileName().toString().equals("cgroup.procs")).forEach(procs -> {
-          try {
-            for (String line : Files.readAllLines(procs)) {
-              if (!line.isBlank()) {
-                pids.add(Long.parseLong(line.strip()));
-              }
-            }
-          } catch (IOException | NumberFormatException ignored) {
-            // the cgroup went away while we looked
-          }
-        });
+        files
+            .filter(p -> p.getFileName().toString().equals("cgroup.procs"))
+            .forEach(
+                procs -> {
+                  try {
+                    for (String line : Files.readAllLines(procs)) {
+                      if (!line.isBlank()) {
+                        pids.add(Long.parseLong(line.strip()));
+                      }
+                    }
+                  } catch (IOException | NumberFormatException ignored) {
+                    // the cgroup went away while we looked
+                  }
+                });
       } catch (IOException | UncheckedIOException ignored) {
         // likewise
       }
@@ -175,7 +201,10 @@ final class Teardown {
       groups.add(unified);
     }
     try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
-      hierarchies.map(h -> h.resolve(layout.runId())).filter(Files::isDirectory).forEach(groups::add);
+      hierarchies
+          .map(h -> h.resolve(layout.runId()))
+          .filter(Files::isDirectory)
+          .forEach(groups::add);
     } catch (IOException ignored) {
       // no cgroupfs: nothing to clean
     }
@@ -206,7 +235,9 @@ final class Teardown {
 
   record Mount(Path mountPoint, String fsType) {}
 
-  /** The mount table of this process's mount namespace (the host's: the harness never unshares it). */
+  /**
+   * The mount table of this process's mount namespace (the host's: the harness never unshares it).
+   */
   static List<Mount> mounts() {
     try {
       List<Mount> mounts = new ArrayList<>();
@@ -239,12 +270,19 @@ final class Teardown {
   }
 
   static List<Path> mountPointsUnder(Path dir) {
-    return mounts().stream().map(Mount::mountPoint).filter(m -> m.startsWith(dir)).distinct().toList();
+    return mounts().stream()
+        .map(Mount::mountPoint)
+        .filter(m -> m.startsWith(dir))
+        .distinct()
+        .toList();
   }
 
   private static List<Path> nsfsMountsUnder(Path dir) {
-    return mounts().stream().filter(m -> m.fsType().equals("nsfs") && m.mountPoint().startsWith(dir))
-        .map(Mount::mountPoint).distinct().toList();
+    return mounts().stream()
+        .filter(m -> m.fsType().equals("nsfs") && m.mountPoint().startsWith(dir))
+        .map(Mount::mountPoint)
+        .distinct()
+        .toList();
   }
 
   /** Lazily unmounts everything under {@code dir}, deepest first, and the given namespace files. */
@@ -258,14 +296,19 @@ final class Teardown {
         break;
       }
       failures.clear();
-      targets.stream().sorted(Comparator.comparingInt(Path::getNameCount).reversed()).forEach(m -> {
-        var result = Command.run(NetworkNamespace.COMMAND_TIMEOUT, "umount", "-l", m.toString());
-        if (!result.ok()) {
-          failures.add(result.toString());
-        }
-      });
+      targets.stream()
+          .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+          .forEach(
+              m -> {
+                var result =
+                    Command.run(NetworkNamespace.COMMAND_TIMEOUT, "umount", "-l", m.toString());
+                if (!result.ok()) {
+                  failures.add(result.toString());
+                }
+              });
     }
-    // Pod namespace files outside the run dir (containerd's /var/run/netns/cni-*) are ours to delete.
+    // Pod namespace files outside the run dir (containerd's /var/run/netns/cni-*) are ours to
+    // delete.
     for (Path ns : podNetns) {
       if (!ns.startsWith(dir)) {
         try {
@@ -319,7 +362,9 @@ final class Teardown {
     }
   }
 
-  /** Deletes the run directory, never following symlinks (the CNI bin dir links to real plugins). */
+  /**
+   * Deletes the run directory, never following symlinks (the CNI bin dir links to real plugins).
+   */
   private static void deleteRunDir(Path runDir) {
     if (!Files.exists(runDir)) {
       return;

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hand-written image layout is what containerd expects: content-addressed blobs, a layer with busybox. */
+/**
+ * The hand-written image layout is what containerd expects: content-addressed blobs, a layer with
+ * busybox.
+ */
 class OciImageTest {
 
   @TempDir Path dir;
@@ -24,7 +27,8 @@ class OciImageTest {
 
     Path out = Files.createDirectory(dir.resolve("layout"));
     Command.check(Duration.ofSeconds(20), "tar", "-xf", tarball.toString(), "-C", out.toString());
-    assertThat(Files.readString(out.resolve("oci-layout"))).isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+    assertThat(Files.readString(out.resolve("oci-layout")))
+        .isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
     String index = Files.readString(out.resolve("index.json"));
     assertThat(index).contains("\"io.containerd.image.name\":\"localhost/test/pause:latest\"");
 
@@ -34,12 +38,19 @@ class OciImageTest {
     }
     assertThat(blobs).hasSize(3);
     for (Path blob : blobs) {
-      assertThat(OciImage.digest(Files.readAllBytes(blob))).isEqualTo("sha256:" + blob.getFileName());
+      assertThat(OciImage.digest(Files.readAllBytes(blob)))
+          .isEqualTo("sha256:" + blob.getFileName());
     }
     // The layer is by far the largest blob (config and manifest are a few hundred bytes of JSON).
-    Path layer = blobs.stream().max(java.util.Comparator.comparingLong(b -> b.toFile().length())).orElseThrow();
-    String listing = Command.check(Duration.ofSeconds(20), "tar", "-tvzf", layer.toString()).stdout();
-    assertThat(listing).contains("bin/busybox", "bin/sh -> busybox", "bin/ping -> busybox", "bin/sleep -> busybox");
+    Path layer =
+        blobs.stream()
+            .max(java.util.Comparator.comparingLong(b -> b.toFile().length()))
+            .orElseThrow();
+    String listing =
+        Command.check(Duration.ofSeconds(20), "tar", "-tvzf", layer.toString()).stdout();
+    assertThat(listing)
+        .contains(
+            "bin/busybox", "bin/sh -> busybox", "bin/ping -> busybox", "bin/sleep -> busybox");
   }
 
   @Test
@@ -48,6 +59,7 @@ class OciImageTest {
     OciImage image = OciImage.pause("localhost/test/pause:latest");
     image.writeTo(dir.resolve("one.tar"));
     image.writeTo(dir.resolve("two.tar"));
-    assertThat(Files.readAllBytes(dir.resolve("one.tar"))).isEqualTo(Files.readAllBytes(dir.resolve("two.tar")));
+    assertThat(Files.readAllBytes(dir.resolve("one.tar")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("two.tar")));
   }
 }

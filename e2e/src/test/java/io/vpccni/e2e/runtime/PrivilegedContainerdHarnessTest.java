@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Proves the containerd harness with Debian's reference plugins (ptp + host-local): two pod
- * sandboxes run through CRI get IPs from CNI ADD, reach each other through the node namespace,
- * and leave nothing behind after StopPodSandbox/RemovePodSandbox (CNI DEL) and close.
+ * sandboxes run through CRI get IPs from CNI ADD, reach each other through the node namespace, and
+ * leave nothing behind after StopPodSandbox/RemovePodSandbox (CNI DEL) and close.
  *
  * <p>All traffic stays between the run's own namespaces: containerd and the plugins run in the
  * run's node namespace, which has no link to the host, and the IPAM config installs no routes.
@@ -27,6 +27,7 @@ class PrivilegedContainerdHarnessTest {
 
   /** Reachable only inside the run's namespaces: the node namespace has no route to the host. */
   private static final String SUBNET = "10.250.0.0/24";
+
   private static final String SUBNET_PREFIX = "10.250.0.";
 
   @Test
@@ -46,7 +47,8 @@ class PrivilegedContainerdHarnessTest {
       assertThat(containerd.cri().version().getRuntimeName()).isEqualTo("containerd");
       Path ipamDir = containerd.scratchDir("ipam");
       String network = containerd.runId() + "-ptp";
-      containerd.installCni(Containerd.REFERENCE_PLUGINS, "10-ptp.conflist", ptpConflist(network, ipamDir));
+      containerd.installCni(
+          Containerd.REFERENCE_PLUGINS, "10-ptp.conflist", ptpConflist(network, ipamDir));
 
       List<PodSandbox> pods = containerd.runPods("pod-a", "pod-b");
       a = pods.get(0);
@@ -55,12 +57,17 @@ class PrivilegedContainerdHarnessTest {
       for (PodSandbox pod : List.of(a, b)) {
         assertThat(pod.ip()).as("IP of %s", pod).startsWith(SUBNET_PREFIX);
         assertThat(pod.netns().exists()).as("netns of %s", pod).isTrue();
-        assertThat(pod.exec("ip", "-4", "-o", "addr", "show", "eth0").check().stdout()).contains(pod.ip() + "/24");
-        assertThat(pod.exec("ip", "-4", "route", "show").check().stdout()).as("routes of %s", pod).doesNotContain("default");
+        assertThat(pod.exec("ip", "-4", "-o", "addr", "show", "eth0").check().stdout())
+            .contains(pod.ip() + "/24");
+        assertThat(pod.exec("ip", "-4", "route", "show").check().stdout())
+            .as("routes of %s", pod)
+            .doesNotContain("default");
       }
       assertThat(a.ip()).isNotEqualTo(b.ip());
       assertThat(veths(node)).as("host-side veths in the node namespace").hasSize(2);
-      assertThat(hostLinkNames()).as("links of the test's own namespace while pods run").isEqualTo(hostLinks);
+      assertThat(hostLinkNames())
+          .as("links of the test's own namespace while pods run")
+          .isEqualTo(hostLinks);
 
       ping(a, b.ip());
       ping(b, a.ip());
@@ -72,8 +79,12 @@ class PrivilegedContainerdHarnessTest {
       for (PodSandbox pod : List.of(a, b)) {
         assertThat(pod.netns().exists()).as("netns of %s after RemovePodSandbox", pod).isFalse();
       }
-      assertThat(node.linkNames()).as("links left in the node namespace after DEL").containsExactly("lo");
-      assertThat(allocatedIps(ipamDir.resolve(network))).as("host-local allocations after DEL").isEmpty();
+      assertThat(node.linkNames())
+          .as("links left in the node namespace after DEL")
+          .containsExactly("lo");
+      assertThat(allocatedIps(ipamDir.resolve(network)))
+          .as("host-local allocations after DEL")
+          .isEmpty();
       assertThat(containerd.cri().listPodSandbox()).isEmpty();
       report(containerd, t0, started, podsUp, pinged, removed);
     }
@@ -91,48 +102,68 @@ class PrivilegedContainerdHarnessTest {
     RunLayout layout = containerd.layout();
     PodSandbox pod;
     try (containerd) {
-      containerd.installCni(Containerd.REFERENCE_PLUGINS, "10-ptp.conflist",
+      containerd.installCni(
+          Containerd.REFERENCE_PLUGINS,
+          "10-ptp.conflist",
           ptpConflist(containerd.runId() + "-ptp", containerd.scratchDir("ipam")));
       pod = containerd.runPod("orphan");
       ProcessHandle daemon = containerd.daemonProcess().orElseThrow();
       daemon.destroyForcibly();
       daemon.onExit().get(10, TimeUnit.SECONDS);
-      // No CRI left to call DEL: close() must force out the shim, the sandbox, its mounts and netns.
+      // No CRI left to call DEL: close() must force out the shim, the sandbox, its mounts and
+      // netns.
     }
     assertThat(pod.netns().exists()).as("pod netns after close").isFalse();
-    assertThat(Files.exists(Path.of("/run/netns", layout.nodeNetnsName()))).as("node netns after close").isFalse();
+    assertThat(Files.exists(Path.of("/run/netns", layout.nodeNetnsName())))
+        .as("node netns after close")
+        .isFalse();
     assertThat(layout.runDir()).doesNotExist();
     assertThat(Teardown.mountPointsUnder(layout.runDir())).isEmpty();
-    assertThat(ProcessHandle.allProcesses()
-        .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(layout.runDir().toString()))
-            .orElse(false))
-        .toList()).as("processes of the run after close").isEmpty();
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(
+                    p ->
+                        p.info()
+                            .arguments()
+                            .map(
+                                args -> String.join(" ", args).contains(layout.runDir().toString()))
+                            .orElse(false))
+                .toList())
+        .as("processes of the run after close")
+        .isEmpty();
     assertThat(Path.of("/sys/fs/cgroup/pids", layout.runId())).doesNotExist();
     Path results = Path.of("/var/lib/cni/results");
     if (Files.isDirectory(results)) {
       try (Stream<Path> files = Files.list(results)) {
         assertThat(files.map(Path::toString).filter(n -> n.contains(pod.id())).toList())
-            .as("libcni cache of the killed run").isEmpty();
+            .as("libcni cache of the killed run")
+            .isEmpty();
       }
     }
   }
 
   /** Links of the namespace this JVM runs in, which no plugin may touch. */
   private static List<String> hostLinkNames() {
-    return NetworkNamespace.parseLinkNames(Command.check(Duration.ofSeconds(10), "ip", "-o", "link", "show").stdout());
+    return NetworkNamespace.parseLinkNames(
+        Command.check(Duration.ofSeconds(10), "ip", "-o", "link", "show").stdout());
   }
 
   private static Containerd startOrSkip() {
-    Containerd.unavailabilityCause().ifPresent(cause -> Assumptions.abort("containerd harness unavailable: " + cause));
+    Containerd.unavailabilityCause()
+        .ifPresent(cause -> Assumptions.abort("containerd harness unavailable: " + cause));
     try {
-      return Containerd.start(Containerd.Options.defaults().withLogCopyDir(Path.of("target", "e2e-logs")));
+      return Containerd.start(
+          Containerd.Options.defaults().withLogCopyDir(Path.of("target", "e2e-logs")));
     } catch (RuntimeUnavailableException e) {
       Assumptions.abort("containerd could not be started: " + e.getMessage());
       throw e;
     }
   }
 
-  /** ptp + host-local at cniVersion 1.0.0 (containerd 1.6's libcni speaks no later), no routes, no masquerade. */
+  /**
+   * ptp + host-local at cniVersion 1.0.0 (containerd 1.6's libcni speaks no later), no routes, no
+   * masquerade.
+   */
   static String ptpConflist(String network, Path ipamDataDir) {
     return """
         {
@@ -151,13 +182,24 @@ class PrivilegedContainerdHarnessTest {
             }
           ]
         }
-        """.formatted(network, SUBNET, ipamDataDir);
+        """
+        .formatted(network, SUBNET, ipamDataDir);
   }
 
-  /** One echo request, only ever to the other pod's IP; busybox's ping, since the host may have none. */
+  /**
+   * One echo request, only ever to the other pod's IP; busybox's ping, since the host may have
+   * none.
+   */
   private static void ping(PodSandbox from, String ip) {
-    Command.Result result = from.netns().exec(Duration.ofSeconds(10),
-        OciImage.DEFAULT_BUSYBOX.toString(), "ping", "-c1", "-W2", ip);
+    Command.Result result =
+        from.netns()
+            .exec(
+                Duration.ofSeconds(10),
+                OciImage.DEFAULT_BUSYBOX.toString(),
+                "ping",
+                "-c1",
+                "-W2",
+                ip);
     assertThat(result.ok()).as("ping %s -> %s: %s", from.name(), ip, result).isTrue();
   }
 
@@ -171,12 +213,18 @@ class PrivilegedContainerdHarnessTest {
       return List.of();
     }
     try (Stream<Path> files = Files.list(networkDir)) {
-      return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(SUBNET_PREFIX)).toList();
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith(SUBNET_PREFIX))
+          .toList();
     }
   }
 
-  private static void report(Containerd containerd, long t0, long started, long podsUp, long pinged, long removed) {
-    containerd.timings().forEach((phase, d) -> System.out.printf("start/%s: %d ms%n", phase, d.toMillis()));
+  private static void report(
+      Containerd containerd, long t0, long started, long podsUp, long pinged, long removed) {
+    containerd
+        .timings()
+        .forEach((phase, d) -> System.out.printf("start/%s: %d ms%n", phase, d.toMillis()));
     System.out.printf("start total: %d ms%n", ms(started - t0));
     System.out.printf("cni install + 2 x RunPodSandbox + status: %d ms%n", ms(podsUp - started));
     System.out.printf("2 pings: %d ms%n", ms(pinged - podsUp));

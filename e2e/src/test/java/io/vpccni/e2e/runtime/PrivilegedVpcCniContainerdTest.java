@@ -29,38 +29,54 @@ import org.junit.jupiter.api.Test;
 class PrivilegedVpcCniContainerdTest {
   @Test
   void containerdPodsGetVpcAddressesFromTheAgentAndReachEachOther() throws Exception {
-    Containerd.unavailabilityCause().ifPresent(cause -> Assumptions.abort("containerd harness unavailable: " + cause));
+    Containerd.unavailabilityCause()
+        .ifPresent(cause -> Assumptions.abort("containerd harness unavailable: " + cause));
     Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist", "cni");
     if (!Files.isExecutable(dist.resolve("vpc-cni"))) {
-      throw new IllegalStateException(dist.resolve("vpc-cni") + " is missing: run make build first");
+      throw new IllegalStateException(
+          dist.resolve("vpc-cni") + " is missing: run make build first");
     }
     String prefix = "ve" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
-    try (Containerd c = Containerd.start(Containerd.Options.defaults().withLogCopyDir(Path.of("target/e2e-logs")));
+    try (Containerd c =
+            Containerd.start(
+                Containerd.Options.defaults().withLogCopyDir(Path.of("target/e2e-logs")));
         StandInVpc vpc = StandInVpc.createAround(prefix, c.nodeNamespace().name(), 2, 4)) {
       Path agentDir = c.scratchDir("agent");
       Path socket = agentDir.resolve("agent.sock");
       vpc.node(1).writeEniFile(agentDir.resolve("enis.json"));
-      String config = "{\"node\":\"e2e\",\"socket\":\"" + socket + "\",\"stateDir\":\"" + agentDir.resolve("state")
-          + "\",\"nodeNetns\":\"" + c.nodeNamespace().path() + "\",\"enisFile\":\"" + agentDir.resolve("enis.json")
-          + "\",\"metricsAddress\":\"\"}";
+      String config =
+          "{\"node\":\"e2e\",\"socket\":\""
+              + socket
+              + "\",\"stateDir\":\""
+              + agentDir.resolve("state")
+              + "\",\"nodeNetns\":\""
+              + c.nodeNamespace().path()
+              + "\",\"enisFile\":\""
+              + agentDir.resolve("enis.json")
+              + "\",\"metricsAddress\":\"\"}";
       try (AgentProcess agent = AgentProcess.start(agentDir, config, socket, Map.of())) {
         Path bin = c.scratchDir("plugins");
         Files.createSymbolicLink(bin.resolve("vpc-cni"), dist.resolve("vpc-cni").toAbsolutePath());
-        Files.createSymbolicLink(bin.resolve("vpc-cni.d"), dist.resolve("vpc-cni.d").toAbsolutePath());
+        Files.createSymbolicLink(
+            bin.resolve("vpc-cni.d"), dist.resolve("vpc-cni.d").toAbsolutePath());
         for (String ref : List.of("tuning", "portmap", "loopback")) {
           Files.createSymbolicLink(bin.resolve(ref), Path.of("/usr/lib/cni", ref));
         }
-        String conflist = "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc-cni\",\"plugins\":["
-            + "{\"type\":\"vpc-cni\",\"agentSocket\":\"" + socket + "\"},"
-            + "{\"type\":\"tuning\",\"sysctl\":{\"net.ipv4.conf.eth0.arp_notify\":\"1\"}},"
-            + "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true},\"snat\":false}]}";
+        String conflist =
+            "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc-cni\",\"plugins\":["
+                + "{\"type\":\"vpc-cni\",\"agentSocket\":\""
+                + socket
+                + "\"},"
+                + "{\"type\":\"tuning\",\"sysctl\":{\"net.ipv4.conf.eth0.arp_notify\":\"1\"}},"
+                + "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true},\"snat\":false}]}";
         c.installCni(bin, "10-vpc-cni.conflist", conflist);
 
         List<PodSandbox> pods = c.runPods("web-0", "web-1", "web-2");
         List<String> eniIps = vpc.node(1).enis().stream().flatMap(e -> e.ips().stream()).toList();
         for (PodSandbox p : pods) {
           assertThat(eniIps).as("%s got an address of the node's ENIs", p).contains(p.ip());
-          assertThat(p.exec("cat", "/proc/sys/net/ipv4/conf/eth0/arp_notify").check().stdout().strip())
+          assertThat(
+                  p.exec("cat", "/proc/sys/net/ipv4/conf/eth0/arp_notify").check().stdout().strip())
               .as("tuning ran after vpc-cni, on the interface vpc-cni reported")
               .isEqualTo("1");
         }
@@ -68,10 +84,14 @@ class PrivilegedVpcCniContainerdTest {
         for (PodSandbox a : pods) {
           for (PodSandbox b : pods) {
             if (a != b) {
-              assertThat(a.exec("ping", "-c1", "-W2", b.ip()).exitCode()).as("%s -> %s", a, b).isZero();
+              assertThat(a.exec("ping", "-c1", "-W2", b.ip()).exitCode())
+                  .as("%s -> %s", a, b)
+                  .isZero();
             }
           }
-          assertThat(a.exec("ping", "-c1", "-W2", StandInVpc.HOST_IP).exitCode()).as("%s -> VPC host", a).isZero();
+          assertThat(a.exec("ping", "-c1", "-W2", StandInVpc.HOST_IP).exitCode())
+              .as("%s -> VPC host", a)
+              .isZero();
         }
         JsonObject state = introspect(socket);
         assertThat(state.objects("attachments").stream().map(x -> x.string("pod")).toList())
@@ -81,13 +101,18 @@ class PrivilegedVpcCniContainerdTest {
         for (PodSandbox p : pods) {
           c.removePod(p);
         }
-        assertThat(introspect(socket).objects("attachments")).as("every address given back on StopPodSandbox").isEmpty();
-        assertThat(c.nodeNamespace().linkNames().stream().filter(l -> l.startsWith("vpc"))).isEmpty();
+        assertThat(introspect(socket).objects("attachments"))
+            .as("every address given back on StopPodSandbox")
+            .isEmpty();
+        assertThat(c.nodeNamespace().linkNames().stream().filter(l -> l.startsWith("vpc")))
+            .isEmpty();
       }
     }
   }
 
   static JsonObject introspect(Path socket) throws Exception {
-    return new AgentClient(socket, Duration.ofSeconds(10)).call(new AgentRequest("INTROSPECT", "", "", "", Map.of(), null)).result();
+    return new AgentClient(socket, Duration.ofSeconds(10))
+        .call(new AgentRequest("INTROSPECT", "", "", "", Map.of(), null))
+        .result();
   }
 }

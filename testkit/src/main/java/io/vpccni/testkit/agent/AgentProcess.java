@@ -31,10 +31,11 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Writes {@code configJson} to {@code workDir/agent.json}, starts the agent and waits (at most
-   * 30 s) until its socket accepts connections.
+   * Writes {@code configJson} to {@code workDir/agent.json}, starts the agent and waits (at most 30
+   * s) until its socket accepts connections.
    */
-  public static AgentProcess start(Path workDir, String configJson, Path socket, Map<String, String> env)
+  public static AgentProcess start(
+      Path workDir, String configJson, Path socket, Map<String, String> env)
       throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path config = workDir.resolve("agent.json");
@@ -52,7 +53,8 @@ public final class AgentProcess implements AutoCloseable {
     cmd.add(MAIN);
     cmd.add("--config");
     cmd.add(config.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     AgentProcess a = new AgentProcess(pb.start(), log, socket);
     a.awaitReady();
@@ -63,7 +65,8 @@ public final class AgentProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("agent exited with " + process.exitValue() + " before it was ready; log:\n" + log());
+        throw new IOException(
+            "agent exited with " + process.exitValue() + " before it was ready; log:\n" + log());
       }
       if (Files.exists(socket)) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -28,11 +28,29 @@ public final class StandInVpc implements AutoCloseable {
   public static final String PRIMARY_GATEWAY = "10.0.0.1";
 
   /** One secondary ENI of a node. */
-  public record Eni(String id, String mac, int deviceIndex, String subnet, String gateway, String primaryIp, List<String> ips) {
+  public record Eni(
+      String id,
+      String mac,
+      int deviceIndex,
+      String subnet,
+      String gateway,
+      String primaryIp,
+      List<String> ips) {
     public String toJson() {
-      StringBuilder sb = new StringBuilder("{\"id\":\"").append(id).append("\",\"mac\":\"").append(mac)
-          .append("\",\"deviceIndex\":").append(deviceIndex).append(",\"subnet\":\"").append(subnet)
-          .append("\",\"gateway\":\"").append(gateway).append("\",\"primaryIp\":\"").append(primaryIp).append("\",\"ips\":[");
+      StringBuilder sb =
+          new StringBuilder("{\"id\":\"")
+              .append(id)
+              .append("\",\"mac\":\"")
+              .append(mac)
+              .append("\",\"deviceIndex\":")
+              .append(deviceIndex)
+              .append(",\"subnet\":\"")
+              .append(subnet)
+              .append("\",\"gateway\":\"")
+              .append(gateway)
+              .append("\",\"primaryIp\":\"")
+              .append(primaryIp)
+              .append("\",\"ips\":[");
       for (int i = 0; i < ips.size(); i++) {
         sb.append(i == 0 ? "\"" : ",\"").append(ips.get(i)).append('"');
       }
@@ -96,7 +114,8 @@ public final class StandInVpc implements AutoCloseable {
    * (a container runtime's node namespace): it is wired into the fabric but not deleted by {@link
    * #close()}.
    */
-  public static StandInVpc createAround(String prefix, String existingNodeNetns, int enis, int ipsPerEni) {
+  public static StandInVpc createAround(
+      String prefix, String existingNodeNetns, int enis, int ipsPerEni) {
     StandInVpc v = new StandInVpc(prefix);
     v.adoptedNode = existingNodeNetns;
     try {
@@ -130,7 +149,14 @@ public final class StandInVpc implements AutoCloseable {
   }
 
   private static void sysctl(String ns, String key, String value) {
-    Cmd.ok("ip", "netns", "exec", ns, "sh", "-c", "echo " + value + " > /proc/sys/" + key.replace('.', '/'));
+    Cmd.ok(
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "sh",
+        "-c",
+        "echo " + value + " > /proc/sys/" + key.replace('.', '/'));
   }
 
   private void build(int nodeCount, int eniCount, int ipsPerEni) {
@@ -219,7 +245,8 @@ public final class StandInVpc implements AutoCloseable {
 
   /** Pings {@code dst} from namespace {@code ns} once; true if it answered within 2 s. */
   public static boolean ping(String ns, String dst) {
-    return Cmd.run(List.of("ip", "netns", "exec", ns, "ping", "-c1", "-W2", "-q", dst), 10).exit() == 0;
+    return Cmd.run(List.of("ip", "netns", "exec", ns, "ping", "-c1", "-W2", "-q", dst), 10).exit()
+        == 0;
   }
 
   @Override

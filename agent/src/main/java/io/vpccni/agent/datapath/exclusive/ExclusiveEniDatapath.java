@@ -16,8 +16,8 @@ import io.vpccni.netaddr.IpAddress;
 import io.vpccni.netaddr.IpPrefix;
 import io.vpccni.netlink.Addr;
 import io.vpccni.netlink.Link;
-import io.vpccni.netlink.NetlinkException;
 import io.vpccni.netlink.Netlink;
+import io.vpccni.netlink.NetlinkException;
 import io.vpccni.netlink.Netns;
 import io.vpccni.netlink.NetnsGoneException;
 import io.vpccni.netlink.Route;
@@ -56,32 +56,55 @@ public final class ExclusiveEniDatapath implements Datapath {
 
   @Override
   public Allocation prepare(Allocation alloc, EniSpec eni) throws DatapathException {
-    Link l = node.eniLink(eni).orElseThrow(() -> new DatapathException(DatapathException.SETUP_FAILED,
-        "ENI " + eni.id() + " (" + eni.mac() + ") is not in the node namespace"));
+    Link l =
+        node.eniLink(eni)
+            .orElseThrow(
+                () ->
+                    new DatapathException(
+                        DatapathException.SETUP_FAILED,
+                        "ENI " + eni.id() + " (" + eni.mac() + ") is not in the node namespace"));
     return alloc.withEniIf(l.name());
   }
 
   @Override
-  public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps) throws DatapathException {
+  public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps)
+      throws DatapathException {
     Netlink host = node.netlink();
     IpPrefix eniIp = new IpPrefix(eni.primaryIp(), eni.subnet().length());
     IpPrefix podHost = eni.primaryIp().toHostPrefix();
-    IpAddress nodeIp = node.nodeIp().orElseThrow(() -> new DatapathException(DatapathException.SETUP_FAILED,
-        "cannot find the node's own address (no default route in the node namespace)"));
+    IpAddress nodeIp =
+        node.nodeIp()
+            .orElseThrow(
+                () ->
+                    new DatapathException(
+                        DatapathException.SETUP_FAILED,
+                        "cannot find the node's own address (no default route in the node namespace)"));
     try (Netns podNs = Netns.open(req.netns());
         Netlink pod = Netlink.in(podNs)) {
       if (pod.linkByName(req.ifName()).isPresent()) {
-        throw new DatapathException(DatapathException.SETUP_FAILED, "interface " + req.ifName() + " already exists in " + req.netns());
+        throw new DatapathException(
+            DatapathException.SETUP_FAILED,
+            "interface " + req.ifName() + " already exists in " + req.netns());
       }
-      Link eniLink = node.eniLink(eni).orElseThrow(() -> new DatapathException(DatapathException.SETUP_FAILED,
-          "ENI " + eni.id() + " (" + eni.mac() + ") is not in the node namespace"));
+      Link eniLink =
+          node.eniLink(eni)
+              .orElseThrow(
+                  () ->
+                      new DatapathException(
+                          DatapathException.SETUP_FAILED,
+                          "ENI " + eni.id() + " (" + eni.mac() + ") is not in the node namespace"));
       int mtu = req.mtu() > 0 ? req.mtu() : defaultMtu > 0 ? defaultMtu : eniLink.mtu();
       host.linkSetDown(eniLink.index());
       host.linkSetNetns(eniLink.index(), podNs);
       steps.reached("eni-moved");
 
-      Link inPod = pod.linkByMac(eni.mac()).orElseThrow(() -> new DatapathException(DatapathException.SETUP_FAILED,
-          "ENI " + eni.id() + " vanished while moving into the pod"));
+      Link inPod =
+          pod.linkByMac(eni.mac())
+              .orElseThrow(
+                  () ->
+                      new DatapathException(
+                          DatapathException.SETUP_FAILED,
+                          "ENI " + eni.id() + " vanished while moving into the pod"));
       pod.linkSetName(inPod.index(), req.ifName());
       if (inPod.mtu() != mtu) {
         pod.linkSetMtu(inPod.index(), mtu);
@@ -97,7 +120,11 @@ public final class ExclusiveEniDatapath implements Datapath {
       Link hostVeth = host.vethAdd(new VethSpec(hostName, podVeth, podNs, 0));
       Link podSide = pod.link(podVeth);
       pod.linkSetUp(podSide.index());
-      pod.routeAdd(Route.to(nodeIp.toHostPrefix()).dev(podSide.index()).scope(Scope.LINK).src(eni.primaryIp()));
+      pod.routeAdd(
+          Route.to(nodeIp.toHostPrefix())
+              .dev(podSide.index())
+              .scope(Scope.LINK)
+              .src(eni.primaryIp()));
       host.linkSetUp(hostVeth.index());
       host.routeReplace(Route.to(podHost).dev(hostVeth.index()).scope(Scope.LINK));
       steps.reached("host-route");
@@ -105,7 +132,8 @@ public final class ExclusiveEniDatapath implements Datapath {
       Link eniNow = pod.link(req.ifName());
       return new Setup(Results.exclusive(hostVeth, eniNow, req, eniIp, eni.gateway(), mtu), alloc);
     } catch (NetnsGoneException e) {
-      throw new DatapathException(DatapathException.SETUP_FAILED, "pod network namespace " + req.netns() + " is gone", e);
+      throw new DatapathException(
+          DatapathException.SETUP_FAILED, "pod network namespace " + req.netns() + " is gone", e);
     } catch (NetlinkException e) {
       throw new DatapathException(DatapathException.SETUP_FAILED, e.getMessage(), e);
     }
@@ -114,7 +142,10 @@ public final class ExclusiveEniDatapath implements Datapath {
   @Override
   public void teardown(Allocation alloc, EniSpec eni) {
     Netlink host = node.netlink();
-    String hostName = alloc.hostIf().isEmpty() ? Names.nodeVeth(alloc.containerId(), alloc.ifName()) : alloc.hostIf();
+    String hostName =
+        alloc.hostIf().isEmpty()
+            ? Names.nodeVeth(alloc.containerId(), alloc.ifName())
+            : alloc.hostIf();
     quietly(() -> host.linkByName(hostName).ifPresent(l -> host.linkDel(l.index())));
     quietly(() -> host.routeDel(Route.to(alloc.ip().toHostPrefix()).table(Route.TABLE_MAIN)));
     if (eni == null) {
@@ -144,7 +175,8 @@ public final class ExclusiveEniDatapath implements Datapath {
     }
     Optional<Link> back = node.eniLink(eni);
     if (back.isEmpty()) {
-      logger.warn("ENI {} ({}) is not back in the node namespace after teardown", eni.id(), eni.mac());
+      logger.warn(
+          "ENI {} ({}) is not back in the node namespace after teardown", eni.id(), eni.mac());
       return;
     }
     if (!back.get().name().equals(name)) {
@@ -155,21 +187,29 @@ public final class ExclusiveEniDatapath implements Datapath {
   @Override
   public void check(Allocation alloc, EniSpec eni) throws DatapathException {
     Netlink host = node.netlink();
-    Link hostVeth = host.linkByName(alloc.hostIf()).orElseThrow(() -> failed("node-local interface " + alloc.hostIf() + " is missing"));
+    Link hostVeth =
+        host.linkByName(alloc.hostIf())
+            .orElseThrow(() -> failed("node-local interface " + alloc.hostIf() + " is missing"));
     IpPrefix podHost = alloc.ip().toHostPrefix();
-    if (host.routeList(Route.TABLE_MAIN, 2).stream().noneMatch(r -> r.dst().equals(podHost) && r.linkIndex() == hostVeth.index())) {
-      throw failed("route " + podHost.address() + " dev " + alloc.hostIf() + " is missing on the node");
+    if (host.routeList(Route.TABLE_MAIN, 2).stream()
+        .noneMatch(r -> r.dst().equals(podHost) && r.linkIndex() == hostVeth.index())) {
+      throw failed(
+          "route " + podHost.address() + " dev " + alloc.hostIf() + " is missing on the node");
     }
     try (Netns podNs = Netns.open(Path.of(alloc.netns()));
         Netlink pod = Netlink.in(podNs)) {
-      Link l = pod.linkByName(alloc.ifName()).orElseThrow(() -> failed("interface " + alloc.ifName() + " is missing in the pod"));
+      Link l =
+          pod.linkByName(alloc.ifName())
+              .orElseThrow(() -> failed("interface " + alloc.ifName() + " is missing in the pod"));
       if (eni == null || !eni.mac().equals(l.mac())) {
         throw failed("interface " + alloc.ifName() + " in the pod is not the ENI");
       }
-      if (pod.addrList(l.index(), 2).stream().noneMatch(a -> a.prefix().address().equals(alloc.ip()))) {
+      if (pod.addrList(l.index(), 2).stream()
+          .noneMatch(a -> a.prefix().address().equals(alloc.ip()))) {
         throw failed("address " + alloc.ip() + " is missing on " + alloc.ifName() + " in the pod");
       }
-      if (pod.routeList(Route.TABLE_MAIN, 2).stream().noneMatch(r -> r.isDefault() && r.linkIndex() == l.index())) {
+      if (pod.routeList(Route.TABLE_MAIN, 2).stream()
+          .noneMatch(r -> r.isDefault() && r.linkIndex() == l.index())) {
         throw failed("default route via " + eni.gateway() + " is missing in the pod");
       }
     } catch (NetnsGoneException e) {
@@ -179,12 +219,25 @@ public final class ExclusiveEniDatapath implements Datapath {
 
   @Override
   public JsonObject result(Allocation alloc, EniSpec eni) throws DatapathException {
-    Link hostVeth = node.netlink().linkByName(alloc.hostIf()).orElseThrow(() -> failed("node-local interface " + alloc.hostIf() + " is missing"));
+    Link hostVeth =
+        node.netlink()
+            .linkByName(alloc.hostIf())
+            .orElseThrow(() -> failed("node-local interface " + alloc.hostIf() + " is missing"));
     try (Netns podNs = Netns.open(Path.of(alloc.netns()));
         Netlink pod = Netlink.in(podNs)) {
-      Link l = pod.linkByName(alloc.ifName()).orElseThrow(() -> failed("interface " + alloc.ifName() + " is missing in the pod"));
-      PodRequest req = new PodRequest(alloc.containerId(), alloc.ifName(), Path.of(alloc.netns()), l.mtu(), alloc.podRef());
-      return Results.exclusive(hostVeth, l, req, new IpPrefix(eni.primaryIp(), eni.subnet().length()), eni.gateway(), l.mtu());
+      Link l =
+          pod.linkByName(alloc.ifName())
+              .orElseThrow(() -> failed("interface " + alloc.ifName() + " is missing in the pod"));
+      PodRequest req =
+          new PodRequest(
+              alloc.containerId(), alloc.ifName(), Path.of(alloc.netns()), l.mtu(), alloc.podRef());
+      return Results.exclusive(
+          hostVeth,
+          l,
+          req,
+          new IpPrefix(eni.primaryIp(), eni.subnet().length()),
+          eni.gateway(),
+          l.mtu());
     } catch (NetnsGoneException e) {
       throw failed("pod network namespace " + alloc.netns() + " is gone");
     }

@@ -21,7 +21,8 @@ public final class IpvlanDatapath implements Datapath {
   private IpvlanDatapath() {}
 
   /**
-   * @throws DatapathException with code {@link DatapathException#UNSUPPORTED} naming what is missing
+   * @throws DatapathException with code {@link DatapathException#UNSUPPORTED} naming what is
+   *     missing
    */
   public static IpvlanDatapath create() throws DatapathException {
     Probe p = KernelProbes.IPVLAN;
@@ -38,7 +39,8 @@ public final class IpvlanDatapath implements Datapath {
   }
 
   @Override
-  public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps) throws DatapathException {
+  public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps)
+      throws DatapathException {
     throw new DatapathException(DatapathException.UNSUPPORTED, "ipvlan datapath is not available");
   }
 

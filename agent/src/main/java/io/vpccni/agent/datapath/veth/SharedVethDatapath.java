@@ -1,5 +1,6 @@
 package io.vpccni.agent.datapath.veth;
 
+import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agent.datapath.Datapath;
 import io.vpccni.agent.datapath.DatapathException;
 import io.vpccni.agent.datapath.Names;
@@ -7,7 +8,6 @@ import io.vpccni.agent.datapath.NodeNetwork;
 import io.vpccni.agent.datapath.PodRequest;
 import io.vpccni.agent.datapath.Results;
 import io.vpccni.agent.datapath.Steps;
-import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agent.store.Allocation;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.netaddr.IpAddress;
@@ -15,9 +15,9 @@ import io.vpccni.netaddr.IpPrefix;
 import io.vpccni.netlink.Addr;
 import io.vpccni.netlink.ExistsException;
 import io.vpccni.netlink.Link;
-import io.vpccni.netlink.NetlinkException;
 import io.vpccni.netlink.Neigh;
 import io.vpccni.netlink.Netlink;
+import io.vpccni.netlink.NetlinkException;
 import io.vpccni.netlink.Netns;
 import io.vpccni.netlink.NetnsGoneException;
 import io.vpccni.netlink.NotFoundException;
@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * Shared-ENI mode on a veth pair (the default). The pod side holds the pod's /32 and a default
  * route via a link-local gateway ({@value #GATEWAY_TEXT}) whose MAC is pinned by a permanent
  * neighbour entry (the host veth's MAC), so the pod never ARPs for it. The node side has a /32
- * route to the host veth in the main table, {@code ip rule to <pod> lookup main} (priority
- * {@value #RULE_TO_PRIORITY}, so pod-to-pod traffic on one node stays local) and {@code ip rule
- * from <pod> lookup <ENI table>} (priority {@value #RULE_FROM_PRIORITY}, so everything else leaves
- * through the ENI that owns the IP, as the VPC's anti-spoofing requires).
+ * route to the host veth in the main table, {@code ip rule to <pod> lookup main} (priority {@value
+ * #RULE_TO_PRIORITY}, so pod-to-pod traffic on one node stays local) and {@code ip rule from <pod>
+ * lookup <ENI table>} (priority {@value #RULE_FROM_PRIORITY}, so everything else leaves through the
+ * ENI that owns the IP, as the VPC's anti-spoofing requires).
  */
 public final class SharedVethDatapath implements Datapath {
   private static final Logger logger = LoggerFactory.getLogger(SharedVethDatapath.class);
@@ -56,7 +56,8 @@ public final class SharedVethDatapath implements Datapath {
   }
 
   @Override
-  public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps) throws DatapathException {
+  public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps)
+      throws DatapathException {
     Netlink host = node.netlink();
     String hostName = alloc.hostIf();
     IpPrefix podIp = alloc.ip().toHostPrefix();
@@ -66,7 +67,8 @@ public final class SharedVethDatapath implements Datapath {
         Netlink pod = Netlink.in(podNs)) {
       if (pod.linkByName(req.ifName()).isPresent()) {
         throw new DatapathException(
-            DatapathException.SETUP_FAILED, "interface " + req.ifName() + " already exists in " + req.netns());
+            DatapathException.SETUP_FAILED,
+            "interface " + req.ifName() + " already exists in " + req.netns());
       }
       // A veth left by an interrupted ADD of the same attachment: start clean.
       host.linkByName(hostName).ifPresent(l -> host.linkDel(l.index()));
@@ -89,7 +91,8 @@ public final class SharedVethDatapath implements Datapath {
       steps.reached("rules");
       return new Setup(Results.veth(hostLink, podLink, req, podIp, GATEWAY, mtu), alloc);
     } catch (NetnsGoneException e) {
-      throw new DatapathException(DatapathException.SETUP_FAILED, "pod network namespace " + req.netns() + " is gone", e);
+      throw new DatapathException(
+          DatapathException.SETUP_FAILED, "pod network namespace " + req.netns() + " is gone", e);
     } catch (NetlinkException e) {
       throw new DatapathException(DatapathException.SETUP_FAILED, e.getMessage(), e);
     }
@@ -117,7 +120,10 @@ public final class SharedVethDatapath implements Datapath {
   public void teardown(Allocation alloc, EniSpec eni) {
     Netlink host = node.netlink();
     IpPrefix podIp = alloc.ip().toHostPrefix();
-    String hostName = alloc.hostIf().isEmpty() ? Names.hostVeth(alloc.containerId(), alloc.ifName()) : alloc.hostIf();
+    String hostName =
+        alloc.hostIf().isEmpty()
+            ? Names.hostVeth(alloc.containerId(), alloc.ifName())
+            : alloc.hostIf();
     // Deleting the host end removes the pod end, its address, neighbour and routes, and the
     // host's /32 route through it.
     quietly(() -> host.linkByName(hostName).ifPresent(l -> host.linkDel(l.index())));
@@ -133,36 +139,58 @@ public final class SharedVethDatapath implements Datapath {
   public void check(Allocation alloc, EniSpec eni) throws DatapathException {
     Netlink host = node.netlink();
     IpPrefix podIp = alloc.ip().toHostPrefix();
-    Link hostLink = host.linkByName(alloc.hostIf()).orElseThrow(() -> checkFailed("host interface " + alloc.hostIf() + " is missing"));
+    Link hostLink =
+        host.linkByName(alloc.hostIf())
+            .orElseThrow(() -> checkFailed("host interface " + alloc.hostIf() + " is missing"));
     boolean hostRoute =
-        host.routeList(Route.TABLE_MAIN, 2).stream().anyMatch(r -> r.dst().equals(podIp) && r.linkIndex() == hostLink.index());
+        host.routeList(Route.TABLE_MAIN, 2).stream()
+            .anyMatch(r -> r.dst().equals(podIp) && r.linkIndex() == hostLink.index());
     if (!hostRoute) {
-      throw checkFailed("route " + podIp.address() + " dev " + alloc.hostIf() + " is missing on the node");
+      throw checkFailed(
+          "route " + podIp.address() + " dev " + alloc.hostIf() + " is missing on the node");
     }
     List<Rule> rules = host.ruleList(2);
     if (rules.stream().noneMatch(r -> podIp.equals(r.from()) && r.table() == node.table(eni))) {
-      throw checkFailed("rule from " + podIp.address() + " lookup " + node.table(eni) + " is missing on the node");
+      throw checkFailed(
+          "rule from "
+              + podIp.address()
+              + " lookup "
+              + node.table(eni)
+              + " is missing on the node");
     }
     if (rules.stream().noneMatch(r -> podIp.equals(r.to()) && r.table() == Route.TABLE_MAIN)) {
       throw checkFailed("rule to " + podIp.address() + " lookup main is missing on the node");
     }
     try (Netns podNs = Netns.open(Path.of(alloc.netns()));
         Netlink pod = Netlink.in(podNs)) {
-      Link podLink = pod.linkByName(alloc.ifName()).orElseThrow(() -> checkFailed("interface " + alloc.ifName() + " is missing in the pod"));
+      Link podLink =
+          pod.linkByName(alloc.ifName())
+              .orElseThrow(
+                  () -> checkFailed("interface " + alloc.ifName() + " is missing in the pod"));
       if (pod.addrList(podLink.index(), 2).stream().noneMatch(a -> a.prefix().equals(podIp))) {
         throw checkFailed("address " + podIp + " is missing on " + alloc.ifName() + " in the pod");
       }
       boolean dflt =
           pod.routeList(Route.TABLE_MAIN, 2).stream()
-              .anyMatch(r -> r.isDefault() && GATEWAY.equals(r.gateway()) && r.linkIndex() == podLink.index());
+              .anyMatch(
+                  r ->
+                      r.isDefault()
+                          && GATEWAY.equals(r.gateway())
+                          && r.linkIndex() == podLink.index());
       if (!dflt) {
         throw checkFailed("default route via " + GATEWAY + " is missing in the pod");
       }
       boolean neigh =
           pod.neighList(podLink.index(), 2).stream()
-              .anyMatch(n -> GATEWAY.equals(n.ip()) && n.isPermanent() && hostLink.mac().equals(n.mac()));
+              .anyMatch(
+                  n -> GATEWAY.equals(n.ip()) && n.isPermanent() && hostLink.mac().equals(n.mac()));
       if (!neigh) {
-        throw checkFailed("permanent neighbour " + GATEWAY + " lladdr " + hostLink.mac() + " is missing in the pod");
+        throw checkFailed(
+            "permanent neighbour "
+                + GATEWAY
+                + " lladdr "
+                + hostLink.mac()
+                + " is missing in the pod");
       }
     } catch (NetnsGoneException e) {
       throw checkFailed("pod network namespace " + alloc.netns() + " is gone");
@@ -172,12 +200,24 @@ public final class SharedVethDatapath implements Datapath {
   @Override
   public JsonObject result(Allocation alloc, EniSpec eni) throws DatapathException {
     Netlink host = node.netlink();
-    Link hostLink = host.linkByName(alloc.hostIf()).orElseThrow(() -> checkFailed("host interface " + alloc.hostIf() + " is missing"));
+    Link hostLink =
+        host.linkByName(alloc.hostIf())
+            .orElseThrow(() -> checkFailed("host interface " + alloc.hostIf() + " is missing"));
     try (Netns podNs = Netns.open(Path.of(alloc.netns()));
         Netlink pod = Netlink.in(podNs)) {
-      Link podLink = pod.linkByName(alloc.ifName()).orElseThrow(() -> checkFailed("interface " + alloc.ifName() + " is missing in the pod"));
-      PodRequest req = new PodRequest(alloc.containerId(), alloc.ifName(), Path.of(alloc.netns()), podLink.mtu(), alloc.podRef());
-      return Results.veth(hostLink, podLink, req, alloc.ip().toHostPrefix(), GATEWAY, podLink.mtu());
+      Link podLink =
+          pod.linkByName(alloc.ifName())
+              .orElseThrow(
+                  () -> checkFailed("interface " + alloc.ifName() + " is missing in the pod"));
+      PodRequest req =
+          new PodRequest(
+              alloc.containerId(),
+              alloc.ifName(),
+              Path.of(alloc.netns()),
+              podLink.mtu(),
+              alloc.podRef());
+      return Results.veth(
+          hostLink, podLink, req, alloc.ip().toHostPrefix(), GATEWAY, podLink.mtu());
     } catch (NetnsGoneException e) {
       throw checkFailed("pod network namespace " + alloc.netns() + " is gone");
     }
