@@ -319,6 +319,13 @@ public final class CniService {
 
   private AgentResponse gc(AgentRequest req) throws IOException {
     long started = clock.millis();
+    if (!req.config().has(VALID_ATTACHMENTS)) {
+      // Without the list every attachment would look stale: refuse rather than release all.
+      return AgentResponse.error(
+          CniErrors.INVALID_CONFIG,
+          "GC needs \"" + VALID_ATTACHMENTS + "\" (a list, possibly empty)",
+          "");
+    }
     Set<Allocation.Key> valid = new HashSet<>();
     for (JsonObject v : req.config().objects(VALID_ATTACHMENTS)) {
       valid.add(new Allocation.Key(v.string("containerID"), v.string("ifname")));

@@ -11,14 +11,18 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The agent's side of the protocol, spoken directly (no CNI binary): what the agent answers for
  * each verb, and the codes it uses, independent of the binary's own validation.
  */
 @Tag("netns")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrivilegedAgentProtocolTest {
   static NodeHarness h;
   static AgentClient client;
@@ -26,7 +30,7 @@ class PrivilegedAgentProtocolTest {
   @BeforeAll
   static void up() throws Exception {
     NodeHarness.assumePrivileged();
-    h = new NodeHarness(1, 2);
+    h = new NodeHarness(1, 3); // the GC test takes one IP into cooldown first
     h.startAgent(Map.of());
     client = new AgentClient(h.socket, Duration.ofSeconds(30));
   }
@@ -50,6 +54,7 @@ class PrivilegedAgentProtocolTest {
   }
 
   @Test
+  @Order(2)
   void addGivesAPingableVpcAddressAndStatusTracksThePool() throws Exception {
     String conf = "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\"}";
     assertThat(call("STATUS", "", null, conf).isOk()).isTrue();
@@ -76,7 +81,21 @@ class PrivilegedAgentProtocolTest {
     assertThat(call("DEL", "pa", a, conf).isOk()).isTrue();
     assertThat(call("DEL", "pb", b, conf).isOk()).isTrue();
     AgentResponse cooling = call("STATUS", "", null, conf);
-    assertThat(cooling.error().msg()).contains("2 cooling down");
+    assertThat(cooling.error().msg()).contains("3 cooling down");
+  }
+
+  @Test
+  @Order(1) // before the pool is exhausted by the next test
+  void gcWithoutTheValidListIsRefusedAndReleasesNothing() throws Exception {
+    String conf = "{\"cniVersion\":\"1.1.0\",\"name\":\"vpc\",\"type\":\"vpc-cni\"}";
+    String ns = h.podNs("gcguard");
+    assertThat(call("ADD", "gcguard", ns, conf).isOk()).isTrue();
+    AgentResponse r = call("GC", "", null, conf);
+    assertThat(r.error().code()).isEqualTo(7);
+    assertThat(r.error().msg()).contains("cni.dev/valid-attachments");
+    assertThat(h.introspect().objects("attachments").stream().map(a -> a.string("containerId")))
+        .contains("gcguard");
+    assertThat(call("DEL", "gcguard", ns, conf).isOk()).isTrue();
   }
 
   @Test
