@@ -1,0 +1,57 @@
+package io.vpccni.crd;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Written by the controller only. */
+public class NodeEniSpec {
+  /** The Kubernetes node this object describes (equal to metadata.name). */
+  public String nodeName;
+
+  /** The cloud's instance id of the node. */
+  public String instanceId;
+
+  public String instanceType;
+
+  /** ENIs the instance type allows, the primary one included. */
+  public int maxEnis;
+
+  /** IPs per ENI the instance type allows, the ENI's primary IP included. */
+  public int ipsPerEni;
+
+  /** The node's secondary ENIs; only those in state {@code Attached} are used for pods. */
+  public List<Eni> enis = new ArrayList<>();
+
+  public WarmPool warmPool = new WarmPool();
+
+  /** One secondary ENI and the IPs assigned to it. */
+  public static class Eni {
+    public String id;
+    public String mac;
+    public int deviceIndex;
+    public String subnetId;
+    public String subnetCidr;
+    public String gateway;
+    public String primaryIp;
+    public List<String> ips = new ArrayList<>();
+    public List<String> securityGroups = new ArrayList<>();
+
+    /** {@code Attaching}, {@code Attached} or {@code Detaching}. */
+    public String state;
+  }
+
+  /** Warm-pool targets the controller works towards (it also copies them here for operators). */
+  public static class WarmPool {
+    /** Free IPs to keep ready beyond those in use. */
+    public int warmIps = 5;
+
+    /** Never hold fewer IPs than this. */
+    public int minIps;
+
+    /** Never hold more IPs than this (0 = the instance type's limit). */
+    public int maxIps;
+
+    /** Whole spare ENIs to keep attached. */
+    public int warmEnis;
+  }
+}

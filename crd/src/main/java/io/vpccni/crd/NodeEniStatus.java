@@ -1,0 +1,25 @@
+package io.vpccni.crd;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Written by the node's agent only. */
+public class NodeEniStatus {
+  /** IPs held by pods (the controller never unassigns these). */
+  public List<String> inUse = new ArrayList<>();
+
+  /** IPs released less than the cooldown ago (not free yet, not to be unassigned either). */
+  public List<String> cooling = new ArrayList<>();
+
+  public int free;
+
+  /** ADDs that found no free IP since the last status write: how many IPs the node lacks. */
+  public int demand;
+
+  /** metadata.generation of the spec the agent last applied. */
+  public Long observedGeneration;
+
+  /** {@code Ready} (the agent applied the spec), {@code PoolExhausted}. */
+  public List<Condition> conditions = new ArrayList<>();
+}
