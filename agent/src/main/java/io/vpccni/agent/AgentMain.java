@@ -1,5 +1,8 @@
 package io.vpccni.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agent.cni.CniService;
 import io.vpccni.agent.config.AgentConfig;
 import io.vpccni.agent.config.EniSpec;
@@ -14,6 +17,8 @@ import io.vpccni.agent.datapath.exclusive.ExclusiveEniDatapath;
 import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
 import io.vpccni.agent.datapath.veth.SharedVethDatapath;
 import io.vpccni.agent.introspect.Introspection;
+import io.vpccni.agent.k8s.NodeEniSource;
+import io.vpccni.agent.k8s.StatusReporter;
 import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
@@ -23,10 +28,12 @@ import io.vpccni.agent.store.Allocation;
 import io.vpccni.agent.store.CheckpointStore;
 import io.vpccni.agentapi.AgentRequest;
 import io.vpccni.agentapi.AgentResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +72,17 @@ public final class AgentMain {
     }
   }
 
+  static KubernetesClient kubernetesClient(AgentConfig config) throws java.io.IOException {
+    KubernetesClientBuilder b = new KubernetesClientBuilder();
+    if (config.kubeconfig() != null) {
+      b.withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig())));
+    }
+    return b.build();
+  }
+
   static void run(AgentConfig config) throws Exception {
-    List<EniSpec> enis = StaticEniSource.load(config.enisFile());
+    boolean fromKubernetes = config.eniSource().equals("kubernetes");
+    List<EniSpec> enis = fromKubernetes ? List.of() : StaticEniSource.load(config.enisFile());
     NodeNetwork node = new NodeNetwork(config.nodeNetns(), config.routeTableBase());
     node.prepare();
     Datapath datapath;
@@ -104,7 +120,39 @@ public final class AgentMain {
         new CniService(
             config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings, metrics);
     Introspection introspection = new Introspection(config, pool, timings);
+    KubernetesClient kube = null;
+    NodeEniSource source = null;
+    StatusReporter reporter = null;
+    if (fromKubernetes) {
+      kube = kubernetesClient(config);
+      CountDownLatch first = new CountDownLatch(1);
+      boolean shared = config.mode() == io.vpccni.agent.config.Mode.SHARED;
+      source =
+          new NodeEniSource(
+              kube,
+              config.node(),
+              list -> {
+                if (shared) {
+                  list.forEach(node::setupEni);
+                }
+                List<?> orphaned = pool.updateEnis(list);
+                if (!orphaned.isEmpty()) {
+                  logger.warn("IPs in use are no longer offered by the NodeENI spec: {}", orphaned);
+                }
+                first.countDown();
+              });
+      source.start();
+      if (!first.await(10, TimeUnit.SECONDS)) {
+        logger.warn(
+            "no NodeENI for node {} yet: starting with an empty pool until the controller writes one",
+            config.node());
+      }
+      reporter = new StatusReporter(kube, config.node(), pool, source, Clock.systemUTC());
+    }
     metrics.reconciled(new Reconciler(pool, datapath, node).run());
+    if (reporter != null) {
+      reporter.start(2000);
+    }
     if (!config.metricsAddress().isEmpty()) {
       int port = metrics.serve(config.metricsAddress());
       introspection.setMetricsPort(port);
@@ -121,6 +169,9 @@ public final class AgentMain {
         config.mode().key(),
         pool.stats());
     CountDownLatch stop = new CountDownLatch(1);
+    StatusReporter closeReporter = reporter;
+    NodeEniSource closeSource = source;
+    KubernetesClient closeKube = kube;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -128,6 +179,15 @@ public final class AgentMain {
                   logger.info("vpc-cni agent stopping");
                   server.close();
                   metrics.close();
+                  if (closeReporter != null) {
+                    closeReporter.close();
+                  }
+                  if (closeSource != null) {
+                    closeSource.close();
+                  }
+                  if (closeKube != null) {
+                    closeKube.close();
+                  }
                   stop.countDown();
                 }));
     stop.await();

@@ -194,6 +194,7 @@ public final class CniService {
     try {
       alloc = pool.reserve(key, req.podRef(), req.netns(), hostIfName.apply(key), preferred);
     } catch (PoolExhaustedException e) {
+      pool.noteWaiting(key);
       logger.warn("no IP for the pod: {}", e.getMessage());
       return AgentResponse.error(
           CniErrors.TRY_AGAIN,
@@ -238,6 +239,7 @@ public final class CniService {
     Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
     var existing = pool.find(key);
     if (existing.isEmpty()) {
+      pool.release(key, false); // forgets a container that was only waiting for an IP
       // Unknown attachment: DEL must succeed. Still remove a host interface that carries the
       // derived name, in case a crash left one behind without a record.
       datapath.teardown(

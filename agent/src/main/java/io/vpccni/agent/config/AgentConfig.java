@@ -25,6 +25,10 @@ import java.util.Set;
  * @param routeTableBase ENI route tables are {@code routeTableBase + deviceIndex}
  * @param mtu pod interface MTU; 0 = the ENI's MTU
  * @param metricsAddress "ip:port" for Prometheus /metrics, "" to disable
+ * @param eniSource where the node's ENIs come from: "file" ({@code enisFile}) or "kubernetes" (the
+ *     node's NodeENI object, written by the controller)
+ * @param kubeconfig kubeconfig file for eniSource "kubernetes", or null for the usual discovery
+ *     (KUBECONFIG, ~/.kube/config, in-cluster service account)
  */
 public record AgentConfig(
     String node,
@@ -36,7 +40,9 @@ public record AgentConfig(
     Path enisFile,
     int routeTableBase,
     int mtu,
-    String metricsAddress) {
+    String metricsAddress,
+    String eniSource,
+    Path kubeconfig) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
@@ -116,6 +122,13 @@ public record AgentConfig(
             "must be \"<ip>:<port>\" (or \"\" to disable), not \"" + metrics + "\"");
       }
     }
+    String source = o.optString("eniSource").orElse("file");
+    if (!source.equals("file") && !source.equals("kubernetes")) {
+      throw o.invalid("eniSource", "must be \"file\" or \"kubernetes\", not \"" + source + "\"");
+    }
+    if (source.equals("file") && !o.has("enisFile")) {
+      throw o.missing("enisFile", "string; required when eniSource is \"file\"");
+    }
     String node = o.string("node");
     if (node.isBlank()) {
       throw o.invalid("node", "must not be empty");
@@ -127,9 +140,11 @@ public record AgentConfig(
         o.optString("nodeNetns").map(Path::of).orElse(null),
         mode,
         Duration.ofSeconds(cooldown),
-        Path.of(o.string("enisFile")),
+        o.optString("enisFile").map(Path::of).orElse(null),
         (int) base,
         (int) mtu,
-        metrics);
+        metrics,
+        source,
+        o.optString("kubeconfig").map(Path::of).orElse(null));
   }
 }

@@ -33,7 +33,9 @@ public final class IpPool {
   private final AllocationStore store;
   private final Clock clock;
   private final Duration cooldown;
+  private final Mode mode;
   private final Map<IpAddress, EniSpec> owner = new LinkedHashMap<>();
+  private final Set<Allocation.Key> waiting = new HashSet<>();
   private Map<Allocation.Key, Allocation> allocations;
   private Map<IpAddress, Long> coolUntil;
 
@@ -43,6 +45,15 @@ public final class IpPool {
     this.store = store;
     this.clock = clock;
     this.cooldown = cooldown;
+    this.mode = mode;
+    setOwners(enis);
+    StoreState s = store.load();
+    this.allocations = new HashMap<>(s.allocations());
+    this.coolUntil = new HashMap<>(s.cooldown());
+  }
+
+  private void setOwners(List<EniSpec> enis) {
+    owner.clear();
     for (EniSpec e : enis) {
       if (mode == Mode.EXCLUSIVE) {
         owner.put(e.primaryIp(), e);
@@ -52,9 +63,58 @@ public final class IpPool {
         }
       }
     }
-    StoreState s = store.load();
-    this.allocations = new HashMap<>(s.allocations());
-    this.coolUntil = new HashMap<>(s.cooldown());
+  }
+
+  /**
+   * Replaces the ENIs the pool offers (the controller attached, detached or re-addressed ENIs).
+   * Attachments keep their IPs even if the new list no longer offers them: the controller must not
+   * take an IP in use (the agent reports them), and if it did, the pod keeps working until DEL and
+   * the IP is simply not handed out again.
+   *
+   * @return the IPs in use that the new list no longer offers (for a warning)
+   */
+  public synchronized List<IpAddress> updateEnis(List<EniSpec> enis) {
+    setOwners(enis);
+    List<IpAddress> orphaned = new ArrayList<>();
+    for (Allocation a : allocations.values()) {
+      if (!owner.containsKey(a.ip())) {
+        orphaned.add(a.ip());
+      }
+    }
+    return orphaned;
+  }
+
+  /** The ENIs the pool offers now. */
+  public synchronized List<EniSpec> enis() {
+    return owner.values().stream().distinct().toList();
+  }
+
+  /**
+   * An ADD found no free IP: the container waits (counted once until it gets one or is deleted).
+   */
+  public synchronized void noteWaiting(Allocation.Key key) {
+    waiting.add(key);
+  }
+
+  /** How many attachments wait for an IP: the node's unmet demand. */
+  public synchronized int demand() {
+    return waiting.size();
+  }
+
+  /** IPs held by attachments, sorted. */
+  public synchronized List<IpAddress> inUse() {
+    return allocations.values().stream().map(Allocation::ip).sorted().toList();
+  }
+
+  /** IPs resting in cooldown now, sorted. */
+  public synchronized List<IpAddress> cooling() {
+    long now = clock.millis();
+    Set<IpAddress> used = usedIps();
+    return coolUntil.entrySet().stream()
+        .filter(e -> e.getValue() > now && !used.contains(e.getKey()))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /** The ENI that offers {@code ip}, if any (an allocation may outlive its ENI in the source). */
@@ -147,6 +207,7 @@ public final class IpPool {
     Map<IpAddress, Long> nextCool = new HashMap<>(coolUntil);
     nextCool.remove(pick);
     commit(next, nextCool);
+    waiting.remove(key);
     return a;
   }
 
@@ -164,6 +225,7 @@ public final class IpPool {
    */
   public synchronized Optional<Allocation> release(Allocation.Key key, boolean cool)
       throws IOException {
+    waiting.remove(key);
     Allocation a = allocations.get(key);
     if (a == null) {
       return Optional.empty();
