@@ -57,7 +57,9 @@ public record AgentConfig(
           "enisFile",
           "routeTableBase",
           "mtu",
-          "metricsAddress");
+          "metricsAddress",
+          "eniSource",
+          "kubeconfig");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {

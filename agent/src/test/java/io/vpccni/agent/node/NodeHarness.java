@@ -32,6 +32,7 @@ final class NodeHarness implements AutoCloseable {
   final List<String> podNamespaces = new ArrayList<>();
   String mode = "shared";
   long cooldownSeconds = 180;
+  String eniSource = "file";
   AgentProcess agent;
 
   static void assumePrivileged() {
@@ -59,6 +60,10 @@ final class NodeHarness implements AutoCloseable {
   }
 
   String agentConfig() {
+    String source =
+        eniSource.equals("file")
+            ? "\"enisFile\":\"" + work.resolve("enis.json") + "\""
+            : "\"eniSource\":\"kubernetes\",\"kubeconfig\":\"" + work.resolve("kubeconfig") + "\"";
     return "{\"node\":\"node1\",\"socket\":\""
         + socket
         + "\",\"stateDir\":\""
@@ -69,9 +74,9 @@ final class NodeHarness implements AutoCloseable {
         + mode
         + "\",\"ipCooldownSeconds\":"
         + cooldownSeconds
-        + ",\"enisFile\":\""
-        + work.resolve("enis.json")
-        + "\",\"metricsAddress\":\"127.0.0.1:0\"}";
+        + ","
+        + source
+        + ",\"metricsAddress\":\"127.0.0.1:0\"}";
   }
 
   AgentProcess startAgent(Map<String, String> env) throws IOException, InterruptedException {
