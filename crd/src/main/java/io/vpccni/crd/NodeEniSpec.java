@@ -24,6 +24,13 @@ public class NodeEniSpec {
 
   public WarmPool warmPool = new WarmPool();
 
+  /**
+   * IPs the controller wants to take back (release handshake, first half): the agent stops offering
+   * them at once and lists in {@link NodeEniStatus#releaseReady} those no pod holds; the controller
+   * unassigns only IPs listed in both, so it never takes an IP a pod just received.
+   */
+  public List<String> releaseIps = new ArrayList<>();
+
   /** One secondary ENI and the IPs assigned to it. */
   public static class Eni {
     public String id;

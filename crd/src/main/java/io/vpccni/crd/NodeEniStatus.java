@@ -14,6 +14,9 @@ public class NodeEniStatus {
 
   public int free;
 
+  /** Of the spec's {@code releaseIps}, those that no pod holds or cools: safe to unassign. */
+  public List<String> releaseReady = new ArrayList<>();
+
   /** ADDs that found no free IP since the last status write: how many IPs the node lacks. */
   public int demand;
 

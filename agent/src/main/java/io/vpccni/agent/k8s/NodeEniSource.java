@@ -26,6 +26,7 @@ public final class NodeEniSource implements AutoCloseable {
   private SharedIndexInformer<NodeEni> informer;
   private volatile String specError;
   private volatile Long appliedGeneration;
+  private volatile List<String> releaseIps = List.of();
 
   public NodeEniSource(KubernetesClient client, String node, Consumer<List<EniSpec>> onEnis) {
     this.client = client;
@@ -68,6 +69,10 @@ public final class NodeEniSource implements AutoCloseable {
     try {
       List<EniSpec> enis = NodeEniSpecs.attached(obj.getSpec());
       specError = null;
+      releaseIps =
+          obj.getSpec() == null || obj.getSpec().releaseIps == null
+              ? List.of()
+              : List.copyOf(obj.getSpec().releaseIps);
       appliedGeneration = obj.getMetadata().getGeneration();
       logger.info("NodeENI applied: {} attached ENIs", enis.size());
       onEnis.accept(enis);
@@ -83,6 +88,11 @@ public final class NodeEniSource implements AutoCloseable {
   /** Why the last spec was refused, or null. */
   public String specError() {
     return specError;
+  }
+
+  /** The IPs the controller asked back in the last spec applied. */
+  public List<String> releaseIps() {
+    return releaseIps;
   }
 
   /** metadata.generation of the last spec applied, or null. */

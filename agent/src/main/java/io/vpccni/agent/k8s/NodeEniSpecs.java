@@ -15,7 +15,7 @@ import java.util.Map;
  * file (addresses inside the subnet, nothing twice, device indexes unique); an error names the
  * field as it stands in the object ({@code spec.enis[1].ips[0]}). Only ENIs in state {@code
  * Attached} are offered: an attaching ENI has no interface on the node yet, a detaching one is
- * about to lose it.
+ * about to lose it; nor are IPs listed in {@code spec.releaseIps}.
  */
 public final class NodeEniSpecs {
   private NodeEniSpecs() {}
@@ -43,7 +43,13 @@ public final class NodeEniSpecs {
       m.put("subnet", e.subnetCidr);
       m.put("gateway", e.gateway);
       m.put("primaryIp", e.primaryIp);
-      m.put("ips", e.ips == null ? List.of() : new ArrayList<Object>(e.ips));
+      List<Object> ips = new ArrayList<>();
+      for (String ip : e.ips == null ? List.<String>of() : e.ips) {
+        if (spec.releaseIps == null || !spec.releaseIps.contains(ip)) {
+          ips.add(ip); // an IP the controller is taking back is no longer offered
+        }
+      }
+      m.put("ips", ips);
       enis.add(m);
     }
     try {

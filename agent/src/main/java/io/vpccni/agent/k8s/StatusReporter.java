@@ -90,6 +90,13 @@ public final class StatusReporter implements AutoCloseable {
     s.cooling = strings(pool.cooling());
     s.free = stats.free();
     s.demand = pool.demand();
+    if (source != null) {
+      for (String ip : source.releaseIps()) {
+        if (!s.inUse.contains(ip) && !s.cooling.contains(ip)) {
+          s.releaseReady.add(ip);
+        }
+      }
+    }
     s.observedGeneration = source == null ? null : source.appliedGeneration();
     String now = Instant.now(clock).toString();
     String specError = source == null ? null : source.specError();
@@ -145,6 +152,7 @@ public final class StatusReporter implements AutoCloseable {
         || !a.cooling.equals(b.cooling)
         || a.free != b.free
         || a.demand != b.demand
+        || !a.releaseReady.equals(b.releaseReady)
         || !Objects.equals(a.observedGeneration, b.observedGeneration)) {
       return false;
     }

@@ -51,6 +51,15 @@ class NodeEniSpecsTest {
   }
 
   @Test
+  void ipsTheControllerTakesBackAreNotOffered() {
+    var spec = NodeEniFixtures.nodeEni("n1", List.of(eni(1, 1, 3, "Attached"))).getSpec();
+    spec.releaseIps = List.of("10.1.1.21");
+    assertThat(NodeEniSpecs.attached(spec).get(0).ips())
+        .extracting(Object::toString)
+        .containsExactly("10.1.1.20", "10.1.1.22");
+  }
+
+  @Test
   void noSpecIsNoEnis() {
     assertThat(NodeEniSpecs.attached(null)).isEmpty();
   }

@@ -89,6 +89,14 @@ class NodeEniStatusTest {
       assertThat(condition(st.conditions, "PoolExhausted").getReason()).isEqualTo("PodsWaiting");
       assertThat(condition(st.conditions, "Ready").getStatus()).isEqualTo("True");
 
+      // The controller asks for both IPs back: only the free one is ready for release.
+      NodeEni n = client.resources(NodeEni.class).withName("n1").get();
+      n.getSpec().enis.get(0).ips.add("10.1.1.21");
+      n.getSpec().releaseIps = List.of(a.ip().toString(), "10.1.1.21");
+      client.resource(n).update();
+      await().atMost(Duration.ofSeconds(10)).until(() -> source.releaseIps().size() == 2);
+      assertThat(reporter.report().releaseReady).containsExactly("10.1.1.21");
+
       pool.release(new Allocation.Key("c1", "eth0"), true);
       pool.release(new Allocation.Key("c2", "eth0"), false);
       reporter.report();

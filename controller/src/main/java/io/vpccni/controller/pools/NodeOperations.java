@@ -1,0 +1,38 @@
+package io.vpccni.controller.pools;
+
+import io.vpccni.crd.NodeEniSpec;
+import io.vpccni.netaddr.IpAddress;
+import java.util.List;
+
+/**
+ * What the pool loop needs from a cloud for one node, and nothing more (the seam between pool
+ * policy and a provider; cf. cilium's {@code NodeOperations}). Implementations translate to one
+ * cloud's API and map its errors; they decide nothing.
+ */
+public interface NodeOperations {
+
+  /** The node's instance as the cloud knows it; empty if the cloud does not know the node. */
+  java.util.Optional<Instance> instance(String node);
+
+  /** The node's secondary ENIs as the cloud has them now (the source of truth for the spec). */
+  List<NodeEniSpec.Eni> enis(String node);
+
+  /** Assigns {@code count} new secondary IPs to the ENI; returns those assigned. */
+  List<IpAddress> assignIps(String node, String eniId, int count);
+
+  /**
+   * Creates an ENI in the node's subnet, tagged as ours, with {@code ips} secondary IPs, and
+   * attaches it at {@code deviceIndex}, as one unit: if the attach fails the ENI is deleted (or left
+   * tagged for GC when even that fails).
+   */
+  NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips);
+
+  /** Unassigns these secondary IPs from the ENI. */
+  void unassignIps(String node, String eniId, List<IpAddress> ips);
+
+  /** Detaches and deletes the ENI. */
+  void deleteEni(String node, String eniId);
+
+  /** The instance facts the planner needs. */
+  record Instance(String instanceId, String instanceType, int maxEnis, int ipsPerEni) {}
+}
