@@ -69,13 +69,14 @@ public final class NodeEniSource implements AutoCloseable {
     try {
       List<EniSpec> enis = NodeEniSpecs.attached(obj.getSpec());
       specError = null;
+      appliedGeneration = obj.getMetadata().getGeneration();
+      logger.info("NodeENI applied: {} attached ENIs", enis.size());
+      onEnis.accept(enis);
+      // Only now, with the pool no longer offering them, may the status call these IPs ready.
       releaseIps =
           obj.getSpec() == null || obj.getSpec().releaseIps == null
               ? List.of()
               : List.copyOf(obj.getSpec().releaseIps);
-      appliedGeneration = obj.getMetadata().getGeneration();
-      logger.info("NodeENI applied: {} attached ENIs", enis.size());
-      onEnis.accept(enis);
     } catch (FieldException e) {
       specError = e.getMessage();
       logger.error(

@@ -22,8 +22,8 @@ public interface NodeOperations {
 
   /**
    * Creates an ENI in the node's subnet, tagged as ours, with {@code ips} secondary IPs, and
-   * attaches it at {@code deviceIndex}, as one unit: if the attach fails the ENI is deleted (or left
-   * tagged for GC when even that fails).
+   * attaches it at {@code deviceIndex}, as one unit: if the attach fails the ENI is deleted (or
+   * left tagged for GC when even that fails).
    */
   NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips);
 

@@ -1,0 +1,303 @@
+package io.vpccni.controller.pools;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vpccni.controller.plan.NodePoolState;
+import io.vpccni.controller.plan.PoolPlan;
+import io.vpccni.controller.plan.PoolPlanner;
+import io.vpccni.controller.plan.WarmPoolConfig;
+import io.vpccni.crd.NodeEni;
+import io.vpccni.crd.NodeEniSpec;
+import io.vpccni.crd.NodeEniStatus;
+import io.vpccni.netaddr.IpAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Keeps every node's pool at its warm-pool target. One worker drains a de-duplicated queue of node
+ * names, fed by Node and NodeENI events and a periodic resync; each sync of a node:
+ *
+ * <ol>
+ *   <li>finishes releases the agent acknowledged ({@code status.releaseReady}): unassigns those
+ *       IPs, deletes ENIs marked Detaching once all their IPs are released, and cancels the release
+ *       of any IP a pod took meanwhile;
+ *   <li>plans from the cloud's view of the ENIs and the agent's status ({@link PoolPlanner}), logs
+ *       the plan whole, and applies it: assigns and create-attach at once; IPs and ENIs to give
+ *       back only enter the release handshake ({@code spec.releaseIps}, ENI state Detaching);
+ *   <li>writes the spec from the cloud's view.
+ * </ol>
+ *
+ * A node that is gone from the API gets its ENIs deleted and its NodeENI removed.
+ */
+public final class PoolController implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(PoolController.class);
+
+  private final KubernetesClient kube;
+  private final NodeOperations ops;
+  private final WarmPoolConfig warm;
+  private final PoolPlanner planner = new PoolPlanner();
+  private final Clock clock;
+  private final Duration resync;
+  private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> excessSince = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("pool-resync").daemon(true).unstarted(r));
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private Thread worker;
+  private volatile boolean stopped;
+
+  public PoolController(
+      KubernetesClient kube,
+      NodeOperations ops,
+      WarmPoolConfig warm,
+      Clock clock,
+      Duration resync) {
+    this.kube = kube;
+    this.ops = ops;
+    this.warm = warm;
+    this.clock = clock;
+    this.resync = resync;
+  }
+
+  public void start() {
+    informers.add(kube.nodes().inform(handler(Node::getMetadata)));
+    informers.add(kube.resources(NodeEni.class).inform(handler(NodeEni::getMetadata)));
+    worker = Thread.ofPlatform().name("pool-worker").daemon(true).start(this::work);
+    timer.scheduleWithFixedDelay(
+        this::enqueueAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private <T> ResourceEventHandler<T> handler(
+      java.util.function.Function<T, io.fabric8.kubernetes.api.model.ObjectMeta> meta) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        enqueue(meta.apply(obj).getName());
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        enqueue(meta.apply(newObj).getName());
+      }
+
+      @Override
+      public void onDelete(T obj, boolean unknown) {
+        enqueue(meta.apply(obj).getName());
+      }
+    };
+  }
+
+  public void enqueue(String node) {
+    if (queued.add(node)) {
+      queue.add(node);
+    }
+  }
+
+  private void enqueueAll() {
+    kube.nodes().list().getItems().forEach(n -> enqueue(n.getMetadata().getName()));
+    kube.resources(NodeEni.class)
+        .list()
+        .getItems()
+        .forEach(n -> enqueue(n.getMetadata().getName()));
+  }
+
+  private void work() {
+    while (!stopped) {
+      String node;
+      try {
+        node = queue.poll(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (node == null) {
+        continue;
+      }
+      queued.remove(node);
+      MDC.put("node", node);
+      try {
+        sync(node);
+      } catch (RuntimeException e) {
+        logger.warn("sync of node {} failed, retrying in 2 s: {}", node, e.toString());
+        timer.schedule(() -> enqueue(node), 2, TimeUnit.SECONDS);
+      } finally {
+        MDC.remove("node");
+      }
+    }
+  }
+
+  /** One reconciliation of one node. Public for tests. */
+  public synchronized void sync(String name) {
+    Node node = kube.nodes().withName(name).get();
+    NodeEni ne = kube.resources(NodeEni.class).withName(name).get();
+    if (node == null) {
+      nodeGone(name, ne);
+      return;
+    }
+    Optional<NodeOperations.Instance> inst = ops.instance(name);
+    if (inst.isEmpty()) {
+      logger.warn("node {} has no instance in the cloud; skipping", name);
+      return;
+    }
+    if (ne == null) {
+      ne = create(name, inst.get());
+    }
+    NodeEniSpec spec = ne.getSpec();
+    NodeEniStatus status = ne.getStatus() == null ? new NodeEniStatus() : ne.getStatus();
+    Set<String> detaching = new HashSet<>();
+    spec.enis.stream().filter(e -> "Detaching".equals(e.state)).forEach(e -> detaching.add(e.id));
+    Set<String> releasing = new LinkedHashSet<>(spec.releaseIps);
+
+    // 1. finish acknowledged releases
+    Set<String> ready = new HashSet<>(status.releaseReady);
+    ready.retainAll(releasing);
+    List<NodeEniSpec.Eni> cloud = ops.enis(name);
+    for (NodeEniSpec.Eni e : cloud) {
+      List<String> acked = e.ips.stream().filter(ready::contains).toList();
+      if (detaching.contains(e.id) && ready.containsAll(e.ips)) {
+        logger.info("deleting ENI {} of node {}: all its IPs released", e.id, name);
+        ops.deleteEni(name, e.id);
+        releasing.removeAll(e.ips);
+        detaching.remove(e.id);
+      } else if (!acked.isEmpty() && !detaching.contains(e.id)) {
+        ops.unassignIps(name, e.id, acked.stream().map(IpAddress::parse).toList());
+        releasing.removeAll(acked);
+      }
+    }
+    releasing.removeAll(status.inUse); // a pod took it before the agent saw the request: keep it
+    cloud = ops.enis(name);
+
+    // 2. plan and apply
+    Set<IpAddress> inUse = parse(status.inUse);
+    Set<IpAddress> cooling = parse(status.cooling);
+    List<NodePoolState.Eni> enis = new ArrayList<>();
+    for (NodeEniSpec.Eni e : cloud) {
+      if (detaching.contains(e.id)) {
+        continue;
+      }
+      List<IpAddress> ips =
+          e.ips.stream().filter(ip -> !releasing.contains(ip)).map(IpAddress::parse).toList();
+      enis.add(new NodePoolState.Eni(e.id, e.deviceIndex, ips, "Attached".equals(e.state)));
+    }
+    NodeOperations.Instance i = inst.get();
+    NodePoolState state =
+        new NodePoolState(name, i.maxEnis(), i.ipsPerEni(), enis, inUse, cooling, status.demand);
+    Instant now = clock.instant();
+    if (PoolPlanner.excess(state, warm) > 0) {
+      excessSince.putIfAbsent(name, now);
+    } else {
+      excessSince.remove(name);
+    }
+    Duration excessAge =
+        excessSince.containsKey(name)
+            ? Duration.between(excessSince.get(name), now)
+            : Duration.ZERO;
+    PoolPlan plan = planner.plan(state, warm, excessAge);
+    if (!plan.isEmpty()) {
+      logger.info("plan for node {}: {}; {}", name, plan.reason(), plan);
+    }
+    for (PoolPlan.Assign a : plan.assign()) {
+      ops.assignIps(name, a.eniId(), a.count());
+    }
+    for (PoolPlan.CreateEni c : plan.create()) {
+      ops.createAndAttachEni(name, c.deviceIndex(), c.ips());
+    }
+    for (PoolPlan.Unassign u : plan.unassign()) {
+      u.ips().forEach(ip -> releasing.add(ip.toString()));
+    }
+    for (String id : plan.deleteEnis()) {
+      detaching.add(id);
+      cloud.stream().filter(e -> e.id.equals(id)).forEach(e -> releasing.addAll(e.ips));
+    }
+    if (!plan.unassign().isEmpty() || !plan.deleteEnis().isEmpty()) {
+      excessSince.remove(name);
+    }
+
+    // 3. write the spec from the cloud's view
+    List<NodeEniSpec.Eni> fresh = ops.enis(name);
+    for (NodeEniSpec.Eni e : fresh) {
+      if (detaching.contains(e.id)) {
+        e.state = "Detaching";
+      }
+    }
+    NodeEni latest = kube.resources(NodeEni.class).withName(name).get();
+    latest.getSpec().enis = fresh;
+    latest.getSpec().releaseIps = new ArrayList<>(releasing);
+    latest.getSpec().warmPool = warmPool();
+    kube.resources(NodeEni.class).resource(latest).update();
+  }
+
+  private NodeEni create(String name, NodeOperations.Instance i) {
+    NodeEni n = new NodeEni();
+    n.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    NodeEniSpec spec = new NodeEniSpec();
+    spec.nodeName = name;
+    spec.instanceId = i.instanceId();
+    spec.instanceType = i.instanceType();
+    spec.maxEnis = i.maxEnis();
+    spec.ipsPerEni = i.ipsPerEni();
+    spec.warmPool = warmPool();
+    n.setSpec(spec);
+    logger.info("creating NodeENI for node {} ({} {})", name, i.instanceId(), i.instanceType());
+    return kube.resources(NodeEni.class).resource(n).create();
+  }
+
+  private void nodeGone(String name, NodeEni ne) {
+    if (ne == null) {
+      return;
+    }
+    for (NodeEniSpec.Eni e : ops.enis(name)) {
+      logger.info("node {} is gone: deleting its ENI {}", name, e.id);
+      ops.deleteEni(name, e.id);
+    }
+    kube.resources(NodeEni.class).withName(name).delete();
+    excessSince.remove(name);
+  }
+
+  private NodeEniSpec.WarmPool warmPool() {
+    NodeEniSpec.WarmPool w = new NodeEniSpec.WarmPool();
+    w.warmIps = warm.warmIps();
+    w.minIps = warm.minIps();
+    w.maxIps = warm.maxIps();
+    w.warmEnis = warm.warmEnis();
+    return w;
+  }
+
+  private static Set<IpAddress> parse(List<String> ips) {
+    Set<IpAddress> out = new HashSet<>();
+    for (String s : ips == null ? List.<String>of() : ips) {
+      out.add(IpAddress.parse(s));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    timer.shutdownNow();
+    informers.forEach(SharedIndexInformer::close);
+    if (worker != null) {
+      worker.interrupt();
+    }
+  }
+}

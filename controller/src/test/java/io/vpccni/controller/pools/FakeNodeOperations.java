@@ -1,0 +1,98 @@
+package io.vpccni.controller.pools;
+
+import io.vpccni.crd.NodeEniSpec;
+import io.vpccni.netaddr.IpAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A stateful stand-in cloud for the pool loop's tests; counts calls. */
+final class FakeNodeOperations implements NodeOperations {
+  final Map<String, Instance> instances = new LinkedHashMap<>();
+  final Map<String, Map<String, NodeEniSpec.Eni>> enis = new LinkedHashMap<>();
+  final AtomicInteger calls = new AtomicInteger();
+  private int nextHost = 20;
+
+  @Override
+  public synchronized Optional<Instance> instance(String node) {
+    return Optional.ofNullable(instances.get(node));
+  }
+
+  @Override
+  public synchronized List<NodeEniSpec.Eni> enis(String node) {
+    List<NodeEniSpec.Eni> out = new ArrayList<>();
+    for (NodeEniSpec.Eni e : enis.getOrDefault(node, Map.of()).values()) {
+      out.add(copy(e));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<IpAddress> assignIps(String node, String eniId, int count) {
+    calls.incrementAndGet();
+    NodeEniSpec.Eni e = enis.get(node).get(eniId);
+    List<IpAddress> got = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String ip = base(e) + (nextHost++);
+      e.ips.add(ip);
+      got.add(IpAddress.parse(ip));
+    }
+    return got;
+  }
+
+  @Override
+  public synchronized NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips) {
+    calls.incrementAndGet();
+    NodeEniSpec.Eni e = new NodeEniSpec.Eni();
+    e.id = node + "-eni-" + deviceIndex;
+    e.mac = String.format("02:fa:00:00:%02x:01", deviceIndex);
+    e.deviceIndex = deviceIndex;
+    e.subnetCidr = "10.0." + deviceIndex + ".0/24";
+    e.gateway = "10.0." + deviceIndex + ".1";
+    e.primaryIp = "10.0." + deviceIndex + ".10";
+    e.state = "Attached";
+    enis.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(e.id, e);
+    for (int i = 0; i < ips; i++) {
+      e.ips.add(base(e) + (nextHost++));
+    }
+    return copy(e);
+  }
+
+  @Override
+  public synchronized void unassignIps(String node, String eniId, List<IpAddress> ips) {
+    calls.incrementAndGet();
+    enis.get(node).get(eniId).ips.removeAll(ips.stream().map(IpAddress::toString).toList());
+  }
+
+  @Override
+  public synchronized void deleteEni(String node, String eniId) {
+    calls.incrementAndGet();
+    enis.get(node).remove(eniId);
+  }
+
+  synchronized int ipCount(String node) {
+    return enis.getOrDefault(node, Map.of()).values().stream().mapToInt(e -> e.ips.size()).sum();
+  }
+
+  private static String base(NodeEniSpec.Eni e) {
+    return e.subnetCidr.substring(0, e.subnetCidr.lastIndexOf('.') + 1);
+  }
+
+  private static NodeEniSpec.Eni copy(NodeEniSpec.Eni e) {
+    NodeEniSpec.Eni c = new NodeEniSpec.Eni();
+    c.id = e.id;
+    c.mac = e.mac;
+    c.deviceIndex = e.deviceIndex;
+    c.subnetId = e.subnetId;
+    c.subnetCidr = e.subnetCidr;
+    c.gateway = e.gateway;
+    c.primaryIp = e.primaryIp;
+    c.ips = new ArrayList<>(e.ips);
+    c.securityGroups = new ArrayList<>(e.securityGroups);
+    c.state = e.state;
+    return c;
+  }
+}

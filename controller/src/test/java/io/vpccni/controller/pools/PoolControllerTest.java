@@ -1,0 +1,143 @@
+package io.vpccni.controller.pools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.controller.plan.WarmPoolConfig;
+import io.vpccni.crd.NodeEni;
+import io.vpccni.crd.NodeEniStatus;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pool loop against fabric8's mock API server (CRUD mode) and a fake cloud. */
+@EnableKubernetesMockClient(crud = true)
+class PoolControllerTest {
+  static KubernetesClient client;
+  FakeNodeOperations cloud;
+  PoolController pools;
+
+  @BeforeEach
+  void up() throws Exception {
+    try (InputStream in = NodeEni.class.getResourceAsStream(NodeEni.CRD_RESOURCE)) {
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+          .createOr(c -> c.update());
+    }
+    client.nodes().delete();
+    client.resources(NodeEni.class).delete();
+    cloud = new FakeNodeOperations();
+    cloud.instances.put("n1", new NodeOperations.Instance("i-1", "m5.large", 3, 10));
+    pools =
+        new PoolController(
+            client,
+            cloud,
+            new WarmPoolConfig(4, 0, 0, 0, 0, Duration.ZERO, 10),
+            Clock.systemUTC(),
+            Duration.ofHours(1));
+  }
+
+  NodeEni nodeEni() {
+    return client.resources(NodeEni.class).withName("n1").get();
+  }
+
+  void agentReports(List<String> inUse, int demand, List<String> releaseReady) {
+    NodeEni n = nodeEni();
+    NodeEniStatus s = new NodeEniStatus();
+    s.inUse = new ArrayList<>(inUse);
+    s.demand = demand;
+    s.releaseReady = new ArrayList<>(releaseReady);
+    n.setStatus(s);
+    client.resources(NodeEni.class).resource(n).updateStatus();
+  }
+
+  @Test
+  void newNodeGetsANodeEniWithAWarmEni() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    pools.sync("n1");
+    NodeEni n = nodeEni();
+    assertThat(n.getSpec().instanceId).isEqualTo("i-1");
+    assertThat(n.getSpec().enis)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.state).isEqualTo("Attached");
+              assertThat(e.ips).hasSize(4);
+            });
+  }
+
+  @Test
+  void demandGrowsThePoolAndIdleIpsGoBackThroughTheHandshake() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    pools.sync("n1");
+    List<String> first = nodeEni().getSpec().enis.get(0).ips;
+    agentReports(first, 3, List.of()); // 4 in use, 3 waiting → target 4 + 3 + 4 = 11
+    pools.sync("n1");
+    assertThat(cloud.ipCount("n1")).isEqualTo(11);
+    assertThat(nodeEni().getSpec().enis).hasSize(2);
+
+    agentReports(List.of(first.get(0)), 0, List.of()); // pods gone: target 1 + 4 = 5
+    pools.sync("n1");
+    List<String> releasing = nodeEni().getSpec().releaseIps;
+    assertThat(releasing).hasSize(6).doesNotContain(first.get(0));
+    assertThat(cloud.ipCount("n1"))
+        .as("nothing unassigned before the agent acknowledges")
+        .isEqualTo(11);
+
+    // The agent acknowledges all but one, which a pod took in the meantime.
+    String taken = releasing.get(0);
+    agentReports(List.of(first.get(0), taken), 0, releasing.subList(1, releasing.size()));
+    pools.sync("n1");
+    assertThat(cloud.ipCount("n1")).isEqualTo(11 - 5);
+    assertThat(nodeEni().getSpec().releaseIps).doesNotContain(taken);
+    assertThat(cloud.enis("n1").stream().flatMap(e -> e.ips.stream()))
+        .contains(first.get(0), taken);
+  }
+
+  @Test
+  void deletedNodeLosesItsEnisAndItsNodeEni() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    pools.sync("n1");
+    assertThat(cloud.enis("n1")).isNotEmpty();
+    client.nodes().withName("n1").delete();
+    pools.sync("n1");
+    assertThat(cloud.enis("n1")).isEmpty();
+    assertThat(nodeEni()).isNull();
+  }
+
+  @Test
+  void eventsDriveTheLoop() {
+    pools.start();
+    try {
+      client
+          .nodes()
+          .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> nodeEni() != null && !nodeEni().getSpec().enis.isEmpty());
+      agentReports(nodeEni().getSpec().enis.get(0).ips, 6, List.of());
+      await().atMost(Duration.ofSeconds(15)).until(() -> cloud.ipCount("n1") == 14);
+    } finally {
+      pools.close();
+    }
+  }
+}
