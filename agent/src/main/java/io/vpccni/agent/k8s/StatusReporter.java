@@ -84,17 +84,18 @@ public final class StatusReporter implements AutoCloseable {
   }
 
   NodeEniStatus compute() {
+    // Read the release list before the pool: a list seen here was applied to the pool already,
+    // so the in-use set read next cannot miss an IP handed out from it.
+    List<String> releasing = source == null ? List.of() : source.releaseIps();
     PoolStats stats = pool.stats();
     NodeEniStatus s = new NodeEniStatus();
     s.inUse = strings(pool.inUse());
     s.cooling = strings(pool.cooling());
     s.free = stats.free();
     s.demand = pool.demand();
-    if (source != null) {
-      for (String ip : source.releaseIps()) {
-        if (!s.inUse.contains(ip) && !s.cooling.contains(ip)) {
-          s.releaseReady.add(ip);
-        }
+    for (String ip : releasing) {
+      if (!s.inUse.contains(ip) && !s.cooling.contains(ip)) {
+        s.releaseReady.add(ip);
       }
     }
     s.observedGeneration = source == null ? null : source.appliedGeneration();
