@@ -49,4 +49,14 @@ public record EniFilter(
     return instanceId.map(eni::isAttachedTo).orElse(true)
         && subnetId.map(s -> s.equals(eni.subnetId())).orElse(true);
   }
+
+  /** Prints like {@code tags {vpc-cni:cluster=prod} instance i-1}. */
+  @Override
+  public String toString() {
+    String s =
+        (tags.isEmpty() ? "" : "tags " + tags)
+            + instanceId.map(i -> " instance " + i).orElse("")
+            + subnetId.map(i -> " subnet " + i).orElse("");
+    return s.isEmpty() ? "all" : s.strip();
+  }
 }

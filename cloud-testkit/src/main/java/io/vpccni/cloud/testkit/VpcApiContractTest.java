@@ -305,7 +305,52 @@ public abstract class VpcApiContractTest {
     assertThat(api.listEnis(EniFilter.byTags(OwnershipTags.clusterSelector(clusterId)))).isEmpty();
   }
 
+  @Test
+  void detachedEniLeavesTheInstanceListing() {
+    Eni eni = create("n1", 0);
+    api.attachEni(eni.id(), instance.id(), 1);
+    api.detachEni(eni.id());
+    List<Eni> onInstance =
+        eventually(
+            () -> api.listEnis(EniFilter.byInstance(instance.id())),
+            l -> l.stream().noneMatch(e -> e.id().equals(eni.id())));
+    assertThat(onInstance).extracting(Eni::id).containsExactly(instance.primaryEniId());
+  }
+
   // ---- secondary IPs ----
+
+  /**
+   * Writes to one ENI from several threads are all kept. Neutron replaces {@code fixed_ips} as a
+   * whole list and loses concurrent updates to one port, so a provider must serialise them.
+   */
+  @Test
+  void concurrentAssignsAndUnassignsOnOneEniAreAllKept() throws Exception {
+    Eni eni = create("n1", 0);
+    int threads = 4;
+    List<IpAddress> assigned = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      var futures = new ArrayList<java.util.concurrent.Future<?>>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(() -> assigned.addAll(api.assignIps(eni.id(), IpAssignment.count(2)))));
+      }
+      for (var f : futures) {
+        f.get();
+      }
+      assertThat(assigned).hasSize(2 * threads).doesNotHaveDuplicates();
+      assertThat(describe(eni.id()).secondaryIps()).containsExactlyInAnyOrderElementsOf(assigned);
+
+      futures.clear();
+      for (int t = 0; t < threads; t++) {
+        List<IpAddress> mine = List.copyOf(assigned.subList(2 * t, 2 * t + 2));
+        futures.add(pool.submit(() -> api.unassignIps(eni.id(), mine)));
+      }
+      for (var f : futures) {
+        f.get();
+      }
+    }
+    assertThat(describe(eni.id()).secondaryIps()).isEmpty();
+  }
 
   @Test
   void assignedIpsShowOnTheEniAndUnassignIsIdempotent() {
