@@ -174,8 +174,9 @@ public final class FakeVpcApi implements VpcApi {
   /** Adds an IPv4 subnet. */
   public Subnet addSubnet(String id, String cidr, String zone) {
     IpPrefix prefix = IpPrefix.parse(cidr);
-    if (!prefix.address().isV4() || prefix.length() > 28) {
-      throw new IllegalArgumentException("fake subnet " + id + ": IPv4, /28 or larger: " + cidr);
+    if (!prefix.address().isV4() || prefix.length() < 16 || prefix.length() > 28) {
+      throw new IllegalArgumentException(
+          "fake subnet " + id + ": IPv4 from /16 to /28, as in AWS, not " + cidr);
     }
     synchronized (lock) {
       var s = new SubnetState(id, prefix, zone);
