@@ -89,4 +89,25 @@ class DecoratorsTest {
     assertThat(fake.calls(CloudOperation.LIST_ENIS)).isEqualTo(2);
     assertThat(limiter.available()).isLessThan(1.0);
   }
+
+  @Test
+  void observedApiCountsEveryAttemptBelowTheRetrierAndTimesThem() {
+    var counter = new io.vpccni.cloud.CallObserver.Counter();
+    var durations = new java.util.ArrayList<Duration>();
+    fake.faults().latency(Duration.ofMillis(30), CloudOperation.DESCRIBE_INSTANCE);
+    fake.faults().failNext(2, THROTTLED, CloudOperation.DESCRIBE_INSTANCE);
+    VpcApi counted =
+        new io.vpccni.cloud.ObservedVpcApi(
+            fake,
+            (op, d, failure) -> {
+              counter.called(op, d, failure);
+              durations.add(d);
+            },
+            clock);
+    new RetryingVpcApi(counted, retrier).describeInstance("i-1");
+    assertThat(counter.calls(CloudOperation.DESCRIBE_INSTANCE)).isEqualTo(3);
+    assertThat(counter.failures(CloudOperation.DESCRIBE_INSTANCE)).isEqualTo(2);
+    assertThat(counter.snapshot()).containsOnlyKeys(CloudOperation.DESCRIBE_INSTANCE);
+    assertThat(durations).containsOnly(Duration.ofMillis(30));
+  }
 }
