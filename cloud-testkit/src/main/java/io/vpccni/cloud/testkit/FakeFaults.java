@@ -37,6 +37,7 @@ public final class FakeFaults {
   private final Map<CloudOperation, Duration> latency = new EnumMap<>(CloudOperation.class);
   private RateLimiter throttle;
   private Duration visibilityDelay = Duration.ZERO;
+  private Duration attachDelay = Duration.ZERO;
   private long injected;
 
   FakeFaults(Ticker ticker, Sleeper sleeper, RandomGenerator random) {
@@ -84,17 +85,31 @@ public final class FakeFaults {
     return this;
   }
 
+  /**
+   * An attached ENI reports {@link io.vpccni.cloud.EniStatus#ATTACHING} for {@code delay} before
+   * {@code IN_USE}, as Nova's interface attach and EC2's attachment do.
+   */
+  public synchronized FakeFaults attachDelay(Duration delay) {
+    attachDelay = delay;
+    return this;
+  }
+
   /** Removes every fault. */
   public synchronized void clear() {
     rules.clear();
     latency.clear();
     throttle = null;
     visibilityDelay = Duration.ZERO;
+    attachDelay = Duration.ZERO;
   }
 
   /** How many errors (throttling included) were injected so far. */
   public synchronized long injectedCount() {
     return injected;
+  }
+
+  synchronized Duration attachDelay() {
+    return attachDelay;
   }
 
   synchronized Duration visibilityDelay() {

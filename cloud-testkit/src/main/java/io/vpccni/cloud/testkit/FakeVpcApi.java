@@ -132,8 +132,9 @@ public final class FakeVpcApi implements VpcApi {
     java.time.Instant createdAt;
     Attachment attachment;
     long visibleAtNanos;
+    long attachedAtNanos;
 
-    Eni toEni() {
+    Eni toEni(long now) {
       return new Eni(
           id,
           mac,
@@ -142,7 +143,9 @@ public final class FakeVpcApi implements VpcApi {
           secondaries,
           securityGroups,
           description,
-          attachment == null ? EniStatus.AVAILABLE : EniStatus.IN_USE,
+          attachment == null
+              ? EniStatus.AVAILABLE
+              : now - attachedAtNanos < 0 ? EniStatus.ATTACHING : EniStatus.IN_USE,
           Optional.ofNullable(attachment),
           tags,
           createdAt);
@@ -201,6 +204,7 @@ public final class FakeVpcApi implements VpcApi {
               new EniCreateRequest(subnetId, securityGroups, Map.of(), "primary of " + id));
       primary.visibleAtNanos = ticker.nanoTime();
       primary.attachment = new Attachment(id, 0);
+      primary.attachedAtNanos = ticker.nanoTime();
       var devices = new TreeMap<Integer, String>();
       devices.put(0, primary.id);
       var inst =
@@ -266,7 +270,7 @@ public final class FakeVpcApi implements VpcApi {
   /** Every ENI, visible or not yet, in creation order: what the cloud really holds. */
   public List<Eni> allEnis() {
     synchronized (lock) {
-      return enis.values().stream().map(EniState::toEni).toList();
+      return enis.values().stream().map(e -> e.toEni(ticker.nanoTime())).toList();
     }
   }
 
@@ -288,7 +292,7 @@ public final class FakeVpcApi implements VpcApi {
     return call(
         CloudOperation.CREATE_ENI,
         "in subnet " + request.subnetId(),
-        a -> newEni(a, request).toEni());
+        a -> newEni(a, request).toEni(ticker.nanoTime()));
   }
 
   @Override
@@ -301,7 +305,7 @@ public final class FakeVpcApi implements VpcApi {
           if (ticker.nanoTime() - e.visibleAtNanos < 0) {
             throw fail(NOT_FOUND, a, "ENI " + eniId + " does not exist");
           }
-          return e.toEni();
+          return e.toEni(ticker.nanoTime());
         });
   }
 
@@ -314,7 +318,7 @@ public final class FakeVpcApi implements VpcApi {
           long now = ticker.nanoTime();
           return enis.values().stream()
               .filter(e -> now - e.visibleAtNanos >= 0)
-              .map(EniState::toEni)
+              .map(e -> e.toEni(ticker.nanoTime()))
               .filter(filter::matches)
               .toList();
         });
@@ -330,7 +334,7 @@ public final class FakeVpcApi implements VpcApi {
           InstanceState inst = instance(a, instanceId);
           if (e.attachment != null) {
             if (e.attachment.equals(new Attachment(instanceId, deviceIndex))) {
-              return e.toEni();
+              return e.toEni(ticker.nanoTime());
             }
             throw fail(CONFLICT, a, "it is attached to " + e.attachment);
           }
@@ -372,7 +376,8 @@ public final class FakeVpcApi implements VpcApi {
           }
           inst.devices.put(deviceIndex, eniId);
           e.attachment = new Attachment(instanceId, deviceIndex);
-          return e.toEni();
+          e.attachedAtNanos = ticker.nanoTime() + faults.attachDelay().toNanos();
+          return e.toEni(ticker.nanoTime());
         });
   }
 
@@ -384,7 +389,7 @@ public final class FakeVpcApi implements VpcApi {
         a -> {
           EniState e = eni(a, eniId);
           if (e.attachment == null) {
-            return e.toEni();
+            return e.toEni(ticker.nanoTime());
           }
           if (e.attachment.deviceIndex() == 0) {
             throw fail(INVALID_REQUEST, a, "it is the primary ENI of " + e.attachment.instanceId());
@@ -394,7 +399,7 @@ public final class FakeVpcApi implements VpcApi {
             inst.devices.remove(e.attachment.deviceIndex());
           }
           e.attachment = null;
-          return e.toEni();
+          return e.toEni(ticker.nanoTime());
         });
   }
 

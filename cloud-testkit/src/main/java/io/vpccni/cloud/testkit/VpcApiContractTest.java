@@ -233,6 +233,7 @@ public abstract class VpcApiContractTest {
             () -> api.listEnis(EniFilter.byInstance(instance.id())),
             l -> l.stream().anyMatch(e -> e.id().equals(eni.id())));
     assertThat(onInstance).extracting(Eni::id).contains(eni.id(), instance.primaryEniId());
+    eventually(() -> api.describeEni(eni.id()), e -> e.status() == EniStatus.IN_USE);
     assertThat(
             api.listEnis(
                 EniFilter.byTags(OwnershipTags.clusterSelector(clusterId))

@@ -15,6 +15,7 @@ import io.vpccni.cloud.CloudOperation;
 import io.vpccni.cloud.Eni;
 import io.vpccni.cloud.EniCreateRequest;
 import io.vpccni.cloud.EniFilter;
+import io.vpccni.cloud.EniStatus;
 import io.vpccni.cloud.IpAssignment;
 import io.vpccni.cloud.VpcApis;
 import io.vpccni.netaddr.IpAddress;
@@ -187,6 +188,15 @@ class FakeVpcApiTest {
     clock.advance(Duration.ofSeconds(2));
     assertThat(fake.describeEni(eni.id()).id()).isEqualTo(eni.id());
     assertThat(fake.listEnis(EniFilter.byTags(Map.of("k", "v")))).hasSize(1);
+  }
+
+  @Test
+  void attachmentsSettleAfterTheAttachDelay() {
+    fake.faults().attachDelay(Duration.ofSeconds(1));
+    Eni eni = create();
+    assertThat(fake.attachEni(eni.id(), "i-1", 1).status()).isEqualTo(EniStatus.ATTACHING);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(fake.describeEni(eni.id()).status()).isEqualTo(EniStatus.IN_USE);
   }
 
   @Test
