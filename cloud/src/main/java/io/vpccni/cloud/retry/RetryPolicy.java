@@ -3,11 +3,14 @@ package io.vpccni.cloud.retry;
 import io.vpccni.cloud.CloudException;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * How often and how long to retry: exponential backoff from {@code initialBackoff}, times {@code
@@ -31,6 +34,8 @@ public final class RetryPolicy {
     /** Uniform in {@code [b/2, b]} ("equal jitter"): never much shorter than planned. */
     EQUAL
   }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   private final int maxAttempts;
   private final Duration initialBackoff;
@@ -67,6 +72,70 @@ public final class RetryPolicy {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A policy from string settings, each optional, over {@link #defaults()}: {@code
+   * <prefix>maxAttempts}, {@code <prefix>initialBackoff}, {@code <prefix>maxBackoff}, {@code
+   * <prefix>multiplier}, {@code <prefix>jitter} ({@code none|full|equal}), {@code <prefix>deadline}
+   * ({@code 0} for none). Durations are {@code 250ms}, {@code 10s}, {@code 2m} or ISO-8601 ({@code
+   * PT10S}).
+   *
+   * @throws IllegalArgumentException naming the bad setting
+   */
+  public static RetryPolicy fromSettings(Map<String, String> settings, String prefix) {
+    Builder b = builder();
+    for (var e : settings.entrySet()) {
+      if (!e.getKey().startsWith(prefix)) {
+        continue;
+      }
+      String key = e.getKey().substring(prefix.length());
+      String v = e.getValue().strip();
+      try {
+        switch (key) {
+          case "maxAttempts" -> b.maxAttempts(Integer.parseInt(v));
+          case "initialBackoff" -> b.initialBackoff(parseDuration(v));
+          case "maxBackoff" -> b.maxBackoff(parseDuration(v));
+          case "multiplier" -> b.multiplier(Double.parseDouble(v));
+          case "jitter" -> b.jitter(Jitter.valueOf(v.toUpperCase(Locale.ROOT)));
+          case "deadline" -> b.deadline(parseDuration(v));
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown setting; known: maxAttempts, initialBackoff, maxBackoff, multiplier,"
+                      + " jitter, deadline");
+        }
+      } catch (RuntimeException bad) {
+        throw new IllegalArgumentException(
+            "bad retry setting " + e.getKey() + "=\"" + e.getValue() + "\": " + bad.getMessage(),
+            bad);
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalArgumentException("bad retry settings " + prefix + "*: " + bad.getMessage());
+    }
+  }
+
+  /** {@code 250ms}, {@code 10s}, {@code 2m}, {@code 0}, or ISO-8601 {@code PT10S}. */
+  static Duration parseDuration(String v) {
+    if (v.equals("0")) {
+      return Duration.ZERO;
+    }
+    if (v.startsWith("P") || v.startsWith("p")) {
+      return Duration.parse(v);
+    }
+    var m = DURATION.matcher(v);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a duration such as 250ms, 10s, 2m or PT10S");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
   }
 
   /** A builder starting from this policy's settings. */
@@ -141,7 +210,7 @@ public final class RetryPolicy {
         + " max "
         + maxBackoff
         + " jitter "
-        + jitter.name().toLowerCase(java.util.Locale.ROOT)
+        + jitter.name().toLowerCase(Locale.ROOT)
         + (deadline.isZero() ? "" : " deadline " + deadline)
         + " on "
         + retryableDescription;

@@ -149,4 +149,29 @@ class RetryPolicyTest {
                 + " reasons");
     assertThat(Optional.of(RetryPolicy.defaults().toBuilder().build().maxAttempts())).contains(6);
   }
+
+  @Test
+  void policiesComeFromSettingsNamingTheBadOne() {
+    RetryPolicy p =
+        RetryPolicy.fromSettings(
+            java.util.Map.of(
+                "retry.maxAttempts", "3",
+                "retry.initialBackoff", "250ms",
+                "retry.maxBackoff", "PT2S",
+                "retry.jitter", "equal",
+                "retry.deadline", "0",
+                "other.key", "ignored"),
+            "retry.");
+    assertThat(p.maxAttempts()).isEqualTo(3);
+    assertThat(p.initialBackoff()).isEqualTo(Duration.ofMillis(250));
+    assertThat(p.maxBackoff()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(p.jitter()).isEqualTo(RetryPolicy.Jitter.EQUAL);
+    assertThat(p.deadline()).isZero();
+    assertThatThrownBy(
+            () -> RetryPolicy.fromSettings(java.util.Map.of("retry.deadline", "soon"), "retry."))
+        .hasMessageStartingWith("bad retry setting retry.deadline=\"soon\"");
+    assertThatThrownBy(
+            () -> RetryPolicy.fromSettings(java.util.Map.of("retry.tries", "3"), "retry."))
+        .hasMessageContaining("unknown setting");
+  }
 }
