@@ -99,7 +99,10 @@ public abstract class VpcApiContractTest {
     return true;
   }
 
-  /** How long a new ENI may stay invisible to describe and list; zero for a consistent cloud. */
+  /**
+   * How long a change may take to show: a new ENI to appear in describe and list, an attach or
+   * detach to complete. Zero for a cloud that is consistent and synchronous.
+   */
   protected Duration visibilityTimeout() {
     return Duration.ZERO;
   }
@@ -122,7 +125,11 @@ public abstract class VpcApiContractTest {
   void tearDownFixture() throws Exception {
     try {
       for (String id : created.reversed()) {
-        ignoreNotFound(() -> api.detachEni(id));
+        ignoreNotFound(
+            () -> {
+              api.detachEni(id);
+              return eventually(() -> api.describeEni(id), e -> e.attachment().isEmpty());
+            });
         ignoreNotFound(
             () -> {
               api.deleteEni(id);
