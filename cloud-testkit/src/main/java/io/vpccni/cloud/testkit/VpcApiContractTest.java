@@ -54,11 +54,11 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>The fixture's instance must have only its primary ENI attached when each test starts, at least
- * 2 ENIs of quota, and at least 1 IP per ENI; its subnet needs some 20 free addresses in the
- * instance's zone. Every ENI a test creates carries ownership tags with a per-test cluster id (so
- * tests do not see each other's ENIs on a shared server) and is detached and deleted after the
- * test. Where the provider is eventually consistent, {@link #visibilityTimeout()} bounds how long
- * the suite waits for a new ENI to show in describe and list.
+ * 2 ENIs of quota, and at least 1 IP per ENI; its subnet needs {@code ipsPerEni} + 20 free
+ * addresses in the instance's zone. Every ENI a test creates carries ownership tags with a per-test
+ * cluster id (so tests do not see each other's ENIs on a shared server) and is detached and deleted
+ * after the test. Where the provider is eventually consistent or attaches asynchronously, {@link
+ * #visibilityTimeout()} bounds how long the suite waits for a change to show.
  */
 public abstract class VpcApiContractTest {
 
@@ -67,7 +67,7 @@ public abstract class VpcApiContractTest {
    *
    * @param api the provider under test
    * @param instanceId an instance the suite may attach ENIs to
-   * @param subnetId a subnet in the instance's zone with some 20 free addresses
+   * @param subnetId a subnet in the instance's zone with {@code ipsPerEni} + 20 free addresses
    * @param securityGroups security groups new ENIs get
    * @param exhaustibleSubnetId a subnet (same zone) with 1 to 16 free addresses that the suite may
    *     fill for a moment; empty skips the exhaustion test
