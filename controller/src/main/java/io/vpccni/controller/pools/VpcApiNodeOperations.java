@@ -1,0 +1,177 @@
+package io.vpccni.controller.pools;
+
+import io.vpccni.cloud.CloudException;
+import io.vpccni.cloud.Eni;
+import io.vpccni.cloud.EniCreateRequest;
+import io.vpccni.cloud.EniFilter;
+import io.vpccni.cloud.EniStatus;
+import io.vpccni.cloud.IpAssignment;
+import io.vpccni.cloud.OwnershipTags;
+import io.vpccni.cloud.Subnet;
+import io.vpccni.cloud.VpcApi;
+import io.vpccni.crd.NodeEniSpec;
+import io.vpccni.netaddr.IpAddress;
+import io.vpccni.netaddr.IpPrefix;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link NodeOperations} on any cloud's {@link VpcApi} (the per-cloud details live in the
+ * provider). New ENIs go into the node's own subnet with its security groups and carry our
+ * ownership tags (cluster, node, creation time), so garbage collection can find any that a crash
+ * leaves behind. Create and attach are one unit: if the attach fails the ENI is deleted, and if
+ * even that fails it stays tagged for GC.
+ */
+public final class VpcApiNodeOperations implements NodeOperations {
+  private static final Logger logger = LoggerFactory.getLogger(VpcApiNodeOperations.class);
+
+  private final VpcApi api;
+  private final String clusterId;
+  private final Function<String, Optional<String>> instanceIdOf;
+  private final Clock clock;
+  private final Map<String, Subnet> subnets = new ConcurrentHashMap<>();
+
+  /**
+   * @param instanceIdOf the cloud instance id of a node (from its providerID), empty if unknown
+   */
+  public VpcApiNodeOperations(
+      VpcApi api, String clusterId, Function<String, Optional<String>> instanceIdOf, Clock clock) {
+    this.api = api;
+    this.clusterId = clusterId;
+    this.instanceIdOf = instanceIdOf;
+    this.clock = clock;
+  }
+
+  /** The SPI's instance (the name Instance is taken by {@link NodeOperations.Instance} here). */
+  private record CloudInstance(io.vpccni.cloud.Instance get) {}
+
+  private Optional<CloudInstance> describe(String node) {
+    Optional<String> id = instanceIdOf.apply(node);
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new CloudInstance(api.describeInstance(id.get())));
+    } catch (CloudException e) {
+      if (e.reason() == CloudException.Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<NodeOperations.Instance> instance(String node) {
+    // The SPI counts secondary IPs per ENI; NodeOperations counts the ENI's primary IP too.
+    return describe(node)
+        .map(CloudInstance::get)
+        .map(i -> new NodeOperations.Instance(i.id(), i.type(), i.eniQuota(), i.ipsPerEni() + 1));
+  }
+
+  @Override
+  public List<NodeEniSpec.Eni> enis(String node) {
+    Optional<CloudInstance> inst = describe(node);
+    if (inst.isEmpty()) {
+      // The instance is gone: our ENIs tagged for this node are what is left of it.
+      return api.listEnis(EniFilter.byTags(OwnershipTags.nodeSelector(clusterId, node))).stream()
+          .map(this::toSpec)
+          .toList();
+    }
+    List<NodeEniSpec.Eni> out = new ArrayList<>();
+    io.vpccni.cloud.Instance i = inst.get().get();
+    api.listEnis(EniFilter.byInstance(i.id())).stream()
+        .filter(e -> !e.id().equals(i.primaryEniId()))
+        .sorted(
+            Comparator.comparingInt(
+                e -> e.attachment().map(a -> a.deviceIndex()).orElse(Integer.MAX_VALUE)))
+        .forEach(e -> out.add(toSpec(e)));
+    return out;
+  }
+
+  @Override
+  public List<IpAddress> assignIps(String node, String eniId, int count) {
+    return api.assignIps(eniId, IpAssignment.count(count));
+  }
+
+  @Override
+  public NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips) {
+    io.vpccni.cloud.Instance inst =
+        describe(node)
+            .map(CloudInstance::get)
+            .orElseThrow(() -> new IllegalStateException("node " + node + " has no instance"));
+    Map<String, String> tags = new OwnershipTags(clusterId, node, clock.instant()).toMap();
+    Eni eni =
+        api.createEni(
+            new EniCreateRequest(
+                inst.subnetId(),
+                inst.securityGroups(),
+                tags,
+                "vpc-cni pod ENI of node " + node,
+                ips));
+    try {
+      return toSpec(api.attachEni(eni.id(), inst.id(), deviceIndex));
+    } catch (RuntimeException attachFailed) {
+      try {
+        api.deleteEni(eni.id());
+      } catch (RuntimeException undoFailed) {
+        logger.error(
+            "ENI {} created but neither attached nor deleted; its tags let GC remove it: {}",
+            eni.id(),
+            undoFailed.getMessage());
+      }
+      throw attachFailed;
+    }
+  }
+
+  @Override
+  public void unassignIps(String node, String eniId, List<IpAddress> ips) {
+    api.unassignIps(eniId, ips);
+  }
+
+  @Override
+  public void deleteEni(String node, String eniId) {
+    try {
+      Eni e = api.describeEni(eniId);
+      if (e.attachment().isPresent()) {
+        api.detachEni(eniId);
+      }
+      api.deleteEni(eniId);
+    } catch (CloudException e) {
+      if (e.reason() != CloudException.Reason.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  private NodeEniSpec.Eni toSpec(Eni e) {
+    Subnet subnet = subnets.computeIfAbsent(e.subnetId(), api::describeSubnet);
+    NodeEniSpec.Eni s = new NodeEniSpec.Eni();
+    s.id = e.id();
+    s.mac = e.mac().toString();
+    s.deviceIndex = e.attachment().map(a -> a.deviceIndex()).orElse(0);
+    s.subnetId = e.subnetId();
+    s.subnetCidr = subnet.cidr().network().toString();
+    // The SPI's Subnet carries no gateway yet: every supported cloud's default is the first host.
+    s.gateway = firstHost(subnet.cidr()).toString();
+    s.primaryIp = e.primaryIp().toString();
+    s.ips = new ArrayList<>(e.secondaryIps().stream().map(IpAddress::toString).toList());
+    s.securityGroups = new ArrayList<>(e.securityGroups());
+    s.state =
+        e.status() == EniStatus.IN_USE
+            ? "Attached"
+            : e.status() == EniStatus.DETACHING ? "Detaching" : "Attaching";
+    return s;
+  }
+
+  private static IpAddress firstHost(IpPrefix cidr) {
+    return IpAddress.ofV4(cidr.network().address().toV4Int() + 1);
+  }
+}
