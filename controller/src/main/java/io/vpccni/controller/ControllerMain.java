@@ -1,0 +1,199 @@
+package io.vpccni.controller;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vpccni.cloud.RateLimitedVpcApi;
+import io.vpccni.cloud.RetryingVpcApi;
+import io.vpccni.cloud.VpcApi;
+import io.vpccni.cloud.VpcApis;
+import io.vpccni.cloud.ratelimit.RateLimiter;
+import io.vpccni.cloud.retry.RetryPolicy;
+import io.vpccni.controller.config.ControllerConfig;
+import io.vpccni.controller.gc.EniGarbageCollector;
+import io.vpccni.controller.leader.Leadership;
+import io.vpccni.controller.pools.PoolController;
+import io.vpccni.controller.pools.VpcApiNodeOperations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the controller by constructor: config → cloud provider (rate-limited, retried) → node
+ * operations → pool loop and ENI GC, run only while this replica holds the Lease. Usage: {@code
+ * vpc-cni-controller --config /etc/vpc-cni/controller.json}.
+ */
+public final class ControllerMain {
+  private static final Logger logger = LoggerFactory.getLogger(ControllerMain.class);
+
+  /** Label an operator may set when a node's spec.providerID does not end in its instance id. */
+  public static final String INSTANCE_LABEL = "vpc-cni.io/instance-id";
+
+  private ControllerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2 || !args[0].equals("--config")) {
+      System.err.println(
+          "usage: vpc-cni-controller --config FILE   (keys: docs/controller-config.md)");
+      System.exit(2);
+    }
+    ControllerConfig config;
+    try {
+      config = ControllerConfig.load(Path.of(args[1]));
+    } catch (IllegalArgumentException e) {
+      logger.error("vpc-cni controller cannot start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try (Running r = start(config)) {
+      r.stopped.await();
+    }
+  }
+
+  /** A started controller; closing it stops everything it started. */
+  public static final class Running implements AutoCloseable {
+    final KubernetesClient kube;
+    final Leadership leadership;
+    final ScheduledExecutorService gcTimer;
+    final PoolController pools;
+    final CountDownLatch stopped = new CountDownLatch(1);
+
+    Running(
+        KubernetesClient kube,
+        Leadership leadership,
+        ScheduledExecutorService gcTimer,
+        PoolController pools) {
+      this.kube = kube;
+      this.leadership = leadership;
+      this.gcTimer = gcTimer;
+      this.pools = pools;
+    }
+
+    @Override
+    public void close() {
+      leadership.close();
+      gcTimer.shutdownNow();
+      pools.close();
+      kube.close();
+      stopped.countDown();
+    }
+  }
+
+  public static Running start(ControllerConfig config) throws Exception {
+    KubernetesClientBuilder kb = new KubernetesClientBuilder();
+    if (config.kubeconfig() != null) {
+      kb.withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig())));
+    }
+    KubernetesClient kube = kb.build();
+    VpcApi api =
+        new RetryingVpcApi(
+            new RateLimitedVpcApi(
+                VpcApis.create(config.provider(), providerOnly(config.providerSettings())),
+                RateLimiter.of(config.cloudCallsPerSecond(), config.cloudBurst()),
+                Duration.ofSeconds(30)),
+            RetryPolicy.fromSettings(config.providerSettings(), "retry."));
+    VpcApiNodeOperations ops =
+        new VpcApiNodeOperations(
+            api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC());
+    PoolController pools =
+        new PoolController(kube, ops, config.warmPool(), Clock.systemUTC(), config.resync());
+    EniGarbageCollector gc =
+        new EniGarbageCollector(
+            api,
+            config.clusterId(),
+            () ->
+                kube.nodes().list().getItems().stream()
+                    .map(n -> n.getMetadata().getName())
+                    .collect(Collectors.toSet()),
+            config.gcGrace(),
+            Clock.systemUTC());
+    ScheduledExecutorService gcTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("eni-gc").daemon(true).unstarted(r));
+    String identity =
+        Optional.ofNullable(System.getenv("POD_NAME"))
+            .orElse(
+                java.net.InetAddress.getLocalHost().getHostName()
+                    + "-"
+                    + ProcessHandle.current().pid());
+    Running[] self = new Running[1];
+    Leadership leadership =
+        new Leadership(
+            kube,
+            config.leaseNamespace(),
+            config.leaseName(),
+            identity,
+            config.leaseDuration(),
+            () -> {
+              pools.start();
+              gcTimer.scheduleWithFixedDelay(
+                  () -> {
+                    try {
+                      gc.collect();
+                    } catch (RuntimeException e) {
+                      logger.warn("ENI GC pass failed: {}", e.getMessage());
+                    }
+                  },
+                  0,
+                  config.gcPeriod().toMillis(),
+                  TimeUnit.MILLISECONDS);
+            },
+            () -> {
+              // Lost the lease: stop acting at once; the process ends and restarts clean.
+              if (self[0] != null) {
+                self[0].close();
+              }
+            });
+    Running running = new Running(kube, leadership, gcTimer, pools);
+    self[0] = running;
+    leadership.start();
+    logger.info(
+        "vpc-cni controller {} started for cluster {} with provider {}",
+        identity,
+        config.clusterId(),
+        config.provider());
+    return running;
+  }
+
+  /**
+   * The node's instance id: label {@value #INSTANCE_LABEL}, else the last segment of
+   * spec.providerID.
+   */
+  static Optional<String> instanceId(KubernetesClient kube, String node) {
+    Node n = kube.nodes().withName(node).get();
+    if (n == null) {
+      return Optional.empty();
+    }
+    String label =
+        n.getMetadata().getLabels() == null
+            ? null
+            : n.getMetadata().getLabels().get(INSTANCE_LABEL);
+    if (label != null && !label.isBlank()) {
+      return Optional.of(label);
+    }
+    String pid = n.getSpec() == null ? null : n.getSpec().getProviderID();
+    if (pid == null || pid.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(pid.substring(pid.lastIndexOf('/') + 1));
+  }
+
+  /**
+   * Settings for the provider itself: all but the {@code retry.*} keys, which the controller reads.
+   */
+  static java.util.Map<String, String> providerOnly(java.util.Map<String, String> settings) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>(settings);
+    out.keySet().removeIf(k -> k.startsWith("retry."));
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+package io.vpccni.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.controller.config.ControllerConfig;
+import io.vpccni.crd.NodeEni;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.ObjectMapper;
+
+/** The controller wired as in production, on the fake provider and the mock API server. */
+@EnableKubernetesMockClient(crud = true)
+class ControllerMainTest {
+  static KubernetesClient client;
+  @TempDir Path dir;
+
+  static String kubeconfig(String url) {
+    return "apiVersion: v1\nkind: Config\nclusters:\n- name: m\n  cluster:\n    server: "
+        + url
+        + "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: m\n  context:\n    cluster: m\n    user: m\ncurrent-context: m\n"
+        + "users:\n- name: m\n  user:\n    token: t\n";
+  }
+
+  @Test
+  void leaderFillsANewNodesPoolFromTheCloud() throws Exception {
+    try (InputStream in = NodeEni.class.getResourceAsStream(NodeEni.CRD_RESOURCE)) {
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+          .createOr(c -> c.update());
+    }
+    Path kc = dir.resolve("kubeconfig");
+    Files.writeString(kc, kubeconfig(client.getMasterUrl().toString()));
+    Path cfg = dir.resolve("controller.json");
+    Files.writeString(
+        cfg,
+        "{\"clusterId\":\"c1\",\"provider\":\"fake\",\"kubeconfig\":\""
+            + kc
+            + "\",\"leaseDurationSeconds\":3,"
+            + "\"providerSettings\":{\"subnet.subnet-a\":\"10.0.0.0/16\",\"instance.i-1\":\"m5.large@subnet-a\",\"retry.maxAttempts\":\"3\"},"
+            + "\"warmPool\":{\"warmIps\":3}}");
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("n1")
+                .endMetadata()
+                .withNewSpec()
+                .withProviderID("fake:///z1/i-1")
+                .endSpec()
+                .build())
+        .create();
+    try (ControllerMain.Running r = ControllerMain.start(ControllerConfig.load(cfg))) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                NodeEni n = client.resources(NodeEni.class).withName("n1").get();
+                return n != null
+                    && !n.getSpec().enis.isEmpty()
+                    && n.getSpec().enis.get(0).ips.size() == 3;
+              });
+      NodeEni n = client.resources(NodeEni.class).withName("n1").get();
+      assertThat(n.getSpec().instanceId).isEqualTo("i-1");
+      assertThat(n.getSpec().enis.get(0).state).isEqualTo("Attached");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}|clusterId",
+        "{\"clusterId\":\"c\",\"warmPool\":{\"warmIPs\":3}}|warmPool.warmIPs",
+        "{\"clusterId\":\"c\",\"warmPool\":{\"warmIps\":-1}}|warmPool.warmIps",
+        "{\"clusterId\":\"c\",\"resyncSeconds\":0}|resyncSeconds",
+        "{\"clusterId\":\"c\",\"providerSettings\":{\"a\":1}}|providerSettings.a",
+        "{\"clusterId\":\"c\",\"cloudCallsPerSecond\":0}|cloudCallsPerSecond",
+        "{\"clusterId\":\"c\",\"provider\":7}|provider",
+      })
+  void badConfigNamesTheField(String json, String field) {
+    assertThatThrownBy(() -> ControllerConfig.parse(new ObjectMapper().readTree(json)))
+        .hasMessageContaining("\"" + field + "\"");
+  }
+}
