@@ -22,6 +22,9 @@
 #   VPCCNI_NEUTRON_LIFETIME     seconds after which neutron-server is killed anyway (default 3600)
 #   VPCCNI_NEUTRON_AGENT_HOSTS  hosts that get a fake OVS agent row (default "compute-1 compute-2")
 #   VPCCNI_NEUTRON_START_TIMEOUT seconds to wait for GET /v2.0/networks (default 90)
+#   VPCCNI_NEUTRON_EXTENSION_DRIVERS ML2 extension drivers (default port_security, as a stock
+#                               deployment; add tag_ports_during_bulk_creation to accept "tags"
+#                               in POST /ports, which Zed otherwise drops silently)
 # Every step is bounded by `timeout`. Timings go to stderr; the endpoint is the last line of stdout.
 set -euo pipefail
 
@@ -29,6 +32,7 @@ WORK=${VPCCNI_NEUTRON_DIR:-/tmp/vpccni-neutron}
 LIFETIME=${VPCCNI_NEUTRON_LIFETIME:-3600}
 AGENT_HOSTS=${VPCCNI_NEUTRON_AGENT_HOSTS:-compute-1 compute-2}
 START_TIMEOUT=${VPCCNI_NEUTRON_START_TIMEOUT:-90}
+EXTENSION_DRIVERS=${VPCCNI_NEUTRON_EXTENSION_DRIVERS:-port_security}
 PACKAGES=(python3-neutron python3-psycopg2 postgresql curl)
 PY=/usr/bin/python3
 
@@ -62,19 +66,21 @@ do_install() {
     chmod 755 /usr/sbin/policy-rc.d
     created_policy=1
   fi
-  local rc=0
+  local rc=0 aptlog
+  aptlog=$(mktemp /tmp/vpccni-neutron-apt.XXXXXX.log)
   {
-    timeout 300 apt-get update -q -o DPkg::Lock::Timeout=120 > "/tmp/vpccni-neutron-apt.log" 2>&1 &&
+    timeout 300 apt-get update -q -o DPkg::Lock::Timeout=120 > "$aptlog" 2>&1 &&
       timeout 900 apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=120 \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        "${missing[@]}" >> "/tmp/vpccni-neutron-apt.log" 2>&1
+        "${missing[@]}" >> "$aptlog" 2>&1
   } || rc=$?
-  [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
   if [ "$rc" != 0 ]; then
-    log "apt-get failed (exit $rc); last lines of /tmp/vpccni-neutron-apt.log:"
-    tail -n 15 /tmp/vpccni-neutron-apt.log >&2 || true
+    log "apt-get failed (exit $rc); last lines of $aptlog (kept):"
+    tail -n 15 "$aptlog" >&2 || true
     return 1
   fi
+  rm -f "$aptlog"
   log "install took $(since "$t0") s"
 }
 
@@ -136,7 +142,7 @@ lock_path = $WORK/state/lock
 type_drivers = flat,vlan,vxlan
 tenant_network_types = vxlan
 mechanism_drivers = openvswitch
-extension_drivers = port_security
+extension_drivers = ${EXTENSION_DRIVERS}
 
 [ml2_type_vxlan]
 vni_ranges = 1:1000

@@ -41,6 +41,15 @@ public final class NeutronClient {
     return URI.create(base.endsWith(V2) ? base : base + V2);
   }
 
+  /** Aliases of the loaded API extensions ({@code GET /v2.0/extensions}), to probe features. */
+  public List<String> listExtensions() {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : get("/extensions", "list extensions").path("extensions")) {
+      out.add(Json.str(e, "alias"));
+    }
+    return out;
+  }
+
   // ---- networks
 
   public List<Network> listNetworks(ListFilter filter) {

@@ -6,8 +6,11 @@ import java.util.Objects;
 /**
  * Body of {@code POST /v2.0/ports}. Null or empty fields are not sent, so Neutron's defaults apply
  * (one address from the network's first subnet, the default security group, no binding). {@code
- * hostId} is {@code binding:host_id}; {@code tags} are sent in the body (extension {@code
- * tag-ports-during-bulk-creation}, present in Zed).
+ * hostId} is {@code binding:host_id}. {@code tags} are sent in the body, which Neutron honours only
+ * with the extension {@code tag-ports-during-bulk-creation} (ML2 extension driver {@code
+ * tag_ports_during_bulk_creation}); without it Zed DROPS them SILENTLY (201, {@code "tags": []},
+ * verified on the real server), so check {@link NeutronClient#listExtensions()} or tag after
+ * creating.
  */
 public record PortCreate(
     String networkId,
