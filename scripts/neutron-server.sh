@@ -90,6 +90,8 @@ port_free() {
   $PY - "$1" <<'EOF'
 import socket, sys
 s = socket.socket()
+# As the server does: SO_REUSEADDR, so TIME_WAIT leftovers of a previous run do not count as busy.
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

@@ -61,7 +61,6 @@ public final class ComputeClient {
 
   private JsonNode call(String method, String path, Object body, String operation) {
     return transport.call(
-        OpenStackSession.COMPUTE,
         transport.session().endpoint(OpenStackSession.COMPUTE),
         method,
         path,

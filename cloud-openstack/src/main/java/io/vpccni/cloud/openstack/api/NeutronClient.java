@@ -184,14 +184,7 @@ public final class NeutronClient {
     putIfSet(p, "description", update.description());
     return port(
         transport
-            .call(
-                OpenStackSession.NETWORK,
-                endpoint(),
-                "PUT",
-                "/ports/" + seg(id),
-                body,
-                headers,
-                "update port " + id)
+            .call(endpoint(), "PUT", "/ports/" + seg(id), body, headers, "update port " + id)
             .path("port"));
   }
 
@@ -241,8 +234,7 @@ public final class NeutronClient {
   }
 
   private JsonNode send(String method, String path, Object body, String operation) {
-    return transport.call(
-        OpenStackSession.NETWORK, endpoint(), method, path, body, Map.of(), operation);
+    return transport.call(endpoint(), method, path, body, Map.of(), operation);
   }
 
   private static String tagsPath(TaggedResource resource, String id) {

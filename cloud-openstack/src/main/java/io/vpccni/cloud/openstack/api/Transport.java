@@ -43,7 +43,6 @@ final class Transport {
    * status is 2xx.
    */
   JsonNode call(
-      String serviceType,
       URI base,
       String method,
       String path,

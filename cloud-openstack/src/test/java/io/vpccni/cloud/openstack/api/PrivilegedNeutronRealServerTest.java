@@ -436,6 +436,7 @@ class PrivilegedNeutronRealServerTest {
     int rounds = 4;
     int lost = 0;
     int lostDespiteIfMatch = 0;
+    int ifMatchAcceptedBoth = 0;
     for (int i = 0; i < rounds; i++) {
       for (boolean ifMatch : List.of(false, true)) {
         Port p = newPort("race-" + i + (ifMatch ? "-if-match" : ""));
@@ -460,6 +461,9 @@ class PrivilegedNeutronRealServerTest {
                 a ->
                     a.equals("200") || (ifMatch && a.equals("412 RevisionNumberConstraintFailed")));
         assertThat(r.firstKept() || r.secondKept()).as("%s", r).isTrue();
+        if (ifMatch && r.answers().stream().allMatch("200"::equals)) {
+          ifMatchAcceptedBoth++; // both writers sent the same revision; a CAS would refuse one
+        }
         if (r.lost()) {
           if (ifMatch) {
             lostDespiteIfMatch++;
@@ -471,8 +475,10 @@ class PrivilegedNeutronRealServerTest {
       }
     }
     System.out.printf(
-        "two concurrent fixed_ips appends: an acknowledged address was lost in %d of %d rounds without If-Match and in %d of %d with it%n",
-        lost, rounds, lostDespiteIfMatch, rounds);
+        "two concurrent fixed_ips appends: an acknowledged address was lost in %d of %d rounds"
+            + " without If-Match and in %d of %d with it; If-Match accepted both writers of the same"
+            + " revision in %d of %d rounds%n",
+        lost, rounds, lostDespiteIfMatch, rounds, ifMatchAcceptedBoth, rounds);
   }
 
   @Test
