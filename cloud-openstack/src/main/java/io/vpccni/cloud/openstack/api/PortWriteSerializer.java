@@ -10,17 +10,19 @@ import java.util.function.Supplier;
  *
  * <p>Why: Neutron's {@code PUT /v2.0/ports/{id}} replaces {@code fixed_ips} and {@code
  * allowed_address_pairs} as whole lists, so adding or removing one address is a read-modify-write
- * on the client. Two such writes to one port that overlap lose one of them: both read the same
- * list, both PUT their own extension of it, both get 200, and the port keeps only the last list.
- * {@code If-Match: revision_number=N} does not prevent it in Zed (21.0.0): the revision check is
- * not atomic with the update, so concurrent 200 responses carry the same revision and updates are
- * still lost. Measured on a real neutron-server here (../shared/notes/neutron-server.md,
- * "Concurrency" / "Same port, concurrent read-modify-write"): 10 writers × 10 appends to one port
- * ended with 55 IPs instead of 101 without If-Match and 45 instead of 51 with it; {@code
- * PrivilegedNeutronRealServerTest} shows it again against the server {@code
- * scripts/neutron-server.sh} starts. So the read, the computation of the new list and the PUT of
- * one port must all run inside one {@link #write} call, and every writer of that port in this
- * process must use the same serializer (across processes, one process must own a port's writes).
+ * on the client. The server diffs the requested list against the list ITS OWN transaction reads and
+ * frees whatever is missing, so a writer whose read predates another writer's commit frees that
+ * writer's address: both got 200, one address is gone. {@code If-Match: revision_number=N} does not
+ * close the hole in Zed (21.0.0): the check is not atomic with the update, so two overlapping
+ * writes of the same revision are both accepted. Measured on a real neutron-server
+ * (../shared/notes/neutron-server.md, "Same port, concurrent read-modify-write": 10 writers × 10
+ * appends to one port ended with 55 IPs instead of 101 without If-Match and 45 instead of 51 with
+ * it) and again by {@code PrivilegedNeutronRealServerTest} against the server {@code
+ * scripts/neutron-server.sh} starts (a second PUT 100+ ms after the first drops the first writer's
+ * address; simultaneous PUTs of one revision both pass If-Match). So the read, the computation of
+ * the new list and the PUT of one port must all run inside one {@link #write} call, and every
+ * writer of that port in this process must use the same serializer (across processes, one process
+ * must own a port's writes).
  *
  * <p>This is a mechanism, not a policy: it neither retries nor reorders. Re-entrant on the same
  * thread. Entries are removed when no writer holds or waits for them, so the map stays as small as
