@@ -19,7 +19,8 @@
 # Environment:
 #   VPCCNI_NEUTRON_DIR          work dir (default /tmp/vpccni-neutron); `stop` removes it
 #   VPCCNI_NEUTRON_PORT         port (default 9696 if free, else any free port)
-#   VPCCNI_NEUTRON_LIFETIME     seconds after which neutron-server is killed anyway (default 3600)
+#   VPCCNI_NEUTRON_LIFETIME     seconds after which everything is stopped and removed anyway, even
+#                               if `stop` never comes (default 3600)
 #   VPCCNI_NEUTRON_AGENT_HOSTS  hosts that get a fake OVS agent row (default "compute-1 compute-2")
 #   VPCCNI_NEUTRON_START_TIMEOUT seconds to wait for GET /v2.0/networks (default 90)
 #   VPCCNI_NEUTRON_EXTENSION_DRIVERS ML2 extension drivers (default port_security, as a stock
@@ -133,6 +134,8 @@ rpc_state_report_workers = 0
 notify_nova_on_port_status_changes = false
 notify_nova_on_port_data_changes = false
 dhcp_agent_notification = false
+# a busy port fails in 3 s instead of 30; start then picks another port
+retry_until_window = 3
 
 [database]
 connection = postgresql+psycopg2://neutron@/neutron?host=$sock
@@ -273,29 +276,58 @@ do_start() {
   port=$(free_port)
   echo "$port" > "$WORK/port"
   write_config "$port" "$WORK/pg/run"
+  start_watchdog
   if ! start_postgres; then
     log "PostgreSQL did not start; see $WORK/log and $WORK/pg/postgres.log"
+    stop_processes
     return 1
   fi
   if ! timeout 300 $PY -c 'import sys; from neutron.db.migration.cli import main; sys.exit(main())' \
     --config-file "$WORK/etc/neutron.conf" upgrade head > "$WORK/log/db-manage.log" 2>&1; then
     log "upgrade head failed; last lines of $WORK/log/db-manage.log:"
     tail -n 15 "$WORK/log/db-manage.log" >&2
+    stop_processes
     return 1
   fi
   fake_agents
   log "database ready in $(since "$t1") s"
+  local attempt
+  for attempt in 1 2 3; do
+    if launch_server; then
+      log "neutron-server answers after $(since "$t1") s from the end of install ($(since "$t0") s in all)"
+      endpoint
+      return 0
+    fi
+    if grep -q "Could not bind" "$WORK/log/neutron-server.log" "$WORK/log/neutron-server.out" 2>/dev/null; then
+      port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+      log "port $(cat "$WORK/port") was taken meanwhile; trying $port"
+      echo "$port" > "$WORK/port"
+      sed -i "s/^bind_port = .*/bind_port = $port/" "$WORK/etc/neutron.conf"
+      : > "$WORK/log/neutron-server.log"
+      continue
+    fi
+    break
+  done
+  stop_processes
+  log "start failed; logs kept in $WORK/log until the next start or stop"
+  return 1
+}
+
+# Starts neutron-server and waits (bounded) until GET /v2.0/networks answers 200.
+launch_server() {
+  local pid deadline
   # setsid: its own session and process group (pgid = pid), so stop can kill every worker.
   setsid timeout "$LIFETIME" $PY -c 'import sys; from neutron.cmd.eventlet.server import main; sys.exit(main())' \
     --config-file "$WORK/etc/neutron.conf" --log-file "$WORK/log/neutron-server.log" \
     > "$WORK/log/neutron-server.out" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$WORK/neutron.pid"
-  local deadline=$((SECONDS + START_TIMEOUT))
+  deadline=$((SECONDS + START_TIMEOUT))
   until answers; do
     if ! kill -0 "$pid" 2>/dev/null; then
       log "neutron-server exited; last lines of $WORK/log/neutron-server.log:"
       tail -n 20 "$WORK/log/neutron-server.log" "$WORK/log/neutron-server.out" >&2 || true
+      rm -f "$WORK/neutron.pid"
       return 1
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
@@ -304,11 +336,16 @@ do_start() {
     fi
     sleep 0.2
   done
-  log "neutron-server answers after $(since "$t1") s from the end of install ($(since "$t0") s in all)"
-  endpoint
 }
 
-do_stop() {
+# PostgreSQL has no `timeout` wrapper: a watchdog stops everything after the lifetime, so a test
+# JVM killed with SIGKILL leaves nothing running for longer than VPCCNI_NEUTRON_LIFETIME.
+start_watchdog() {
+  VPCCNI_NEUTRON_DIR="$WORK" setsid bash "$0" _expire "$LIFETIME" > /dev/null 2>&1 < /dev/null &
+  echo $! > "$WORK/watchdog.pid"
+}
+
+stop_processes() {
   local pid i
   if [ -f "$WORK/neutron.pid" ]; then
     pid=$(cat "$WORK/neutron.pid")
@@ -323,9 +360,19 @@ do_stop() {
     rm -f "$WORK/neutron.pid"
   fi
   stop_postgres
+  if [ -f "$WORK/watchdog.pid" ]; then
+    pid=$(cat "$WORK/watchdog.pid")
+    rm -f "$WORK/watchdog.pid"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  fi
+}
+
+do_stop() {
+  stop_processes
+  [ -d "$WORK" ] || return 0
   case "$WORK" in
     /tmp/*|/var/tmp/*|*/target/*) rm -rf "$WORK" ;;
-    *) [ -f "$WORK/etc/neutron.conf" ] && rm -rf "$WORK" || log "not removing $WORK (unexpected layout)" ;;
+    *) if [ -f "$WORK/etc/neutron.conf" ]; then rm -rf "$WORK"; else log "not removing $WORK (unexpected layout)"; fi ;;
   esac
 }
 
@@ -343,5 +390,6 @@ case "${1:-}" in
   start) do_start ;;
   stop) do_stop ;;
   status) do_status ;;
+  _expire) sleep "${2:-$LIFETIME}"; rm -f "$WORK/watchdog.pid"; do_stop ;;
   *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
 esac

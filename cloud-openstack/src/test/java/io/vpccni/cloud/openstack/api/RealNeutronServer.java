@@ -151,6 +151,8 @@ final class RealNeutronServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), verb);
         pb.environment().put("VPCCNI_NEUTRON_DIR", work.toString());
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        // bound even if this JVM is SIGKILLed: the script's watchdog stops everything after 20 min
+        pb.environment().put("VPCCNI_NEUTRON_LIFETIME", "1200");
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
