@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -43,11 +43,15 @@ final class RealNeutronServer implements AutoCloseable {
   }
 
   /** The extension: {@code @ExtendWith(RealNeutronServer.Extension.class)}. */
-  static final class Extension implements BeforeAllCallback, ParameterResolver {
+  static final class Extension implements ExecutionCondition, ParameterResolver {
+    // A condition rather than an assumption in beforeAll: surefire reports a disabled class as
+    // skipped with the reason, while a class-level assumption shows up as "Tests run: 0".
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       Outcome o = outcome(context);
-      Assumptions.assumeTrue(o.server() != null, o.skipReason());
+      return o.server() != null
+          ? ConditionEvaluationResult.enabled("real neutron-server at " + o.server().endpoint)
+          : ConditionEvaluationResult.disabled(o.skipReason());
     }
 
     @Override
