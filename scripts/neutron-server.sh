@@ -213,9 +213,9 @@ start_postgres() {
   bin=$(pg_bin)
   [ -n "$bin" ] || { log "no PostgreSQL under /usr/lib/postgresql"; return 1; }
   mkdir -p "$WORK/pg/data" "$sock"
-  chown -R postgres:postgres "$WORK/pg"
+  chown -R postgres:postgres "$WORK/pg" || return 1
   chmod 700 "$WORK/pg/data"
-  as_postgres "$bin/initdb -D '$WORK/pg/data' -U neutron -A trust -E UTF8 --no-sync" > "$WORK/log/initdb.log" 2>&1
+  as_postgres "$bin/initdb -D '$WORK/pg/data' -U neutron -A trust -E UTF8 --no-sync" > "$WORK/log/initdb.log" 2>&1 || return 1
   cat >> "$WORK/pg/data/postgresql.conf" <<EOF
 listen_addresses = ''
 unix_socket_directories = '$sock'
@@ -224,7 +224,7 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 100
 EOF
-  as_postgres "$bin/pg_ctl -D '$WORK/pg/data' -l '$WORK/pg/postgres.log' -w -t 60 start" > "$WORK/log/pg_ctl.log" 2>&1
+  as_postgres "$bin/pg_ctl -D '$WORK/pg/data' -l '$WORK/pg/postgres.log' -w -t 60 start" > "$WORK/log/pg_ctl.log" 2>&1 || return 1
   touch "$WORK/pg-started"
   as_postgres "$bin/createdb -h '$sock' -U neutron neutron" >> "$WORK/log/pg_ctl.log" 2>&1
 }
@@ -289,7 +289,11 @@ do_start() {
     stop_processes
     return 1
   fi
-  fake_agents
+  if ! fake_agents; then
+    log "could not add the fake agent rows; see $WORK/log/pg_ctl.log"
+    stop_processes
+    return 1
+  fi
   log "database ready in $(since "$t1") s"
   local attempt
   for attempt in 1 2 3; do
