@@ -224,8 +224,8 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 100
 EOF
+  touch "$WORK/pg-started" # before pg_ctl: a start that times out may still leave a postmaster
   as_postgres "$bin/pg_ctl -D '$WORK/pg/data' -l '$WORK/pg/postgres.log' -w -t 60 start" > "$WORK/log/pg_ctl.log" 2>&1 || return 1
-  touch "$WORK/pg-started"
   as_postgres "$bin/createdb -h '$sock' -U neutron neutron" >> "$WORK/log/pg_ctl.log" 2>&1
 }
 
