@@ -25,10 +25,10 @@ check: ## format check and architecture rules (ArchUnit), no root needed
 	$(MVN) -q spotless:check
 	$(MVN) -q verify -Dtest='*ArchitectureTest' -Dsurefire.failIfNoSpecifiedTests=false
 
-unit: ## unit tests only (no root, no namespaces)
-	$(MVN) verify -Dtest.excludedGroups=netns,e2e
+unit: ## unit tests only (no root, no namespaces, no real neutron-server)
+	$(MVN) verify -Dtest.excludedGroups=netns,e2e,neutron
 
-test: build ## all tests: unit, namespace (root) and runtime tests
+test: build ## all tests: unit, namespace (root), runtime and real neutron-server (installs it) tests
 	$(MVN) verify
 
 demo: build ## two nodes of a stand-in VPC, an agent each, 10 pods through the real CNI binary, matrix, pool table
