@@ -310,12 +310,13 @@ public final class Vpc {
       if (spec.macAddress() != null && !spec.macAddress().equalsIgnoreCase(before.macAddress)) {
         claimMac(before.networkId, spec.macAddress());
       }
-      if (spec.fixedIps() != null) {
-        newIps = resolveFixedIps(before, spec.fixedIps(), before.fixedIps);
-        checkIpQuota(before, newIps.size());
-      }
       if (spec.allowedAddressPairs() != null) {
         pairs(before, spec.allowedAddressPairs());
+      }
+      if (spec.fixedIps() != null) {
+        // validate everything else first: resolving reserves addresses
+        checkIpQuota(before, spec.fixedIps().size());
+        newIps = resolveFixedIps(before, spec.fixedIps(), before.fixedIps);
       }
     }
     sleep(updateWindowMillis.getAsLong());
