@@ -361,8 +361,19 @@ public final class Vpc {
   }
 
   public void deletePort(String id) {
+    deletePort(id, null);
+  }
+
+  /** Deletes a port; {@code ifMatchRevision}, when given, must be its current revision (412). */
+  public void deletePort(String id, Long ifMatchRevision) {
     synchronized (lock) {
       Port p = requirePort(id);
+      if (ifMatchRevision != null && ifMatchRevision != p.revisionNumber) {
+        throw new VpcException(
+            412,
+            "RevisionNumberConstraintFailed",
+            "Constrained to " + ifMatchRevision + ", but current revision is " + p.revisionNumber);
+      }
       for (FixedIp ip : p.fixedIps) {
         ipams.get(ip.subnetId()).release(ip.ipAddress(), id);
       }
