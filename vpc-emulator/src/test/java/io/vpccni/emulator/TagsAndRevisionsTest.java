@@ -105,6 +105,15 @@ class TagsAndRevisionsTest {
         .isEqualTo("Constrained to " + r + ", but current revision is " + (r + 1));
   }
 
+  @Test
+  void deleteHonoursIfMatchToo() {
+    long r = rev();
+    Reply stale = c.send("DELETE", "/v2.0/ports/" + port, null, "revision_number=" + (r + 5));
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(c.send("DELETE", "/v2.0/ports/" + port, null, "revision_number=" + r).status())
+        .isEqualTo(204);
+  }
+
   private long rev() {
     JsonNode p = c.get("/v2.0/ports/" + port).body().get("port");
     return p.get("revision_number").asLong();

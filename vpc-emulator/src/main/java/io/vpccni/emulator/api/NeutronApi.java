@@ -374,29 +374,31 @@ final class NeutronApi implements Api {
 
   private Response updatePort(Request r) {
     JsonNode b = Json.member(r.body(), "port");
-    Long ifMatch = null;
-    String header = r.header("If-Match");
-    if (header != null) {
-      if (!header.startsWith("revision_number=")) {
-        throw new VpcException(
-            400, "HTTPBadRequest", "If-Match header without revision_number designator.");
-      }
-      try {
-        ifMatch = Long.parseLong(header.substring("revision_number=".length()).trim());
-      } catch (NumberFormatException e) {
-        throw new VpcException(
-            400,
-            "HTTPBadRequest",
-            "Could not parse revision number from If-Match header: " + header);
-      }
-    }
-    Port p = vpc.updatePort(r.segment(2), spec(b, PORT_CREATE_ATTRS, "PUT"), ifMatch);
+    Port p = vpc.updatePort(r.segment(2), spec(b, PORT_CREATE_ATTRS, "PUT"), ifMatch(r));
     return Response.json(200, single("port", view(p)));
   }
 
   private Response deletePort(Request r) {
-    vpc.deletePort(r.segment(2));
+    vpc.deletePort(r.segment(2), ifMatch(r));
     return Response.empty(204);
+  }
+
+  /** {@code If-Match: revision_number=N} (extension revision-if-match), or null. */
+  private static Long ifMatch(Request r) {
+    String header = r.header("If-Match");
+    if (header == null) {
+      return null;
+    }
+    if (!header.startsWith("revision_number=")) {
+      throw new VpcException(
+          400, "HTTPBadRequest", "If-Match header without revision_number designator.");
+    }
+    try {
+      return Long.parseLong(header.substring("revision_number=".length()).trim());
+    } catch (NumberFormatException e) {
+      throw new VpcException(
+          400, "HTTPBadRequest", "Could not parse revision number from If-Match header: " + header);
+    }
   }
 
   private Response tags(Request r) {
