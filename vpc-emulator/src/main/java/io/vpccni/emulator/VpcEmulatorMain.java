@@ -11,11 +11,13 @@ import org.slf4j.LoggerFactory;
  * as its one line of output, for scripts.
  */
 public final class VpcEmulatorMain {
-  private static final Logger logger = LoggerFactory.getLogger(VpcEmulatorMain.class);
-
   private VpcEmulatorMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "vpc-emulator-logback.xml");
+    }
+    Logger logger = LoggerFactory.getLogger(VpcEmulatorMain.class);
     VpcEmulator.Options options = VpcEmulator.Options.defaults().withPort(9696);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
