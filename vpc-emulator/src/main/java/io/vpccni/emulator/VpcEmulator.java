@@ -1,6 +1,8 @@
 package io.vpccni.emulator;
 
 import io.vpccni.emulator.api.ApiServer;
+import io.vpccni.emulator.dataplane.IpNetnsFactory;
+import io.vpccni.emulator.dataplane.NamespaceDataPlane;
 import io.vpccni.emulator.faults.Faults;
 import io.vpccni.emulator.model.Vpc;
 import java.io.IOException;
@@ -20,6 +22,7 @@ public final class VpcEmulator implements AutoCloseable {
   private final Faults faults;
   private final StateFile stateFile;
   private final ApiServer server;
+  private final NamespaceDataPlane dataPlane;
 
   private VpcEmulator(Options options) throws IOException {
     this.vpc = new Vpc();
@@ -31,7 +34,22 @@ public final class VpcEmulator implements AutoCloseable {
     if (options.stateFile() != null && Files.exists(options.stateFile())) {
       stateFile.load(null);
     }
-    this.server = new ApiServer(options.port(), vpc, faults, stateFile);
+    this.dataPlane =
+        options.dataPlanePrefix() == null
+            ? null
+            : new NamespaceDataPlane(options.dataPlanePrefix(), new IpNetnsFactory());
+    try {
+      if (dataPlane != null) {
+        vpc.setListener(dataPlane);
+        vpc.replay();
+      }
+      this.server = new ApiServer(options.port(), vpc, faults, stateFile);
+    } catch (IOException | RuntimeException e) {
+      if (dataPlane != null) {
+        dataPlane.close();
+      }
+      throw e;
+    }
   }
 
   /**
@@ -40,23 +58,29 @@ public final class VpcEmulator implements AutoCloseable {
    * @param port TCP port on 127.0.0.1, 0 for any
    * @param stateFile loaded at start when it exists, the default of save/load; may be null
    * @param updateWindowMillis the read-to-write window of a port update (see {@link Vpc})
+   * @param dataPlanePrefix null for no data plane; else the unique prefix of the namespaces the
+   *     data plane makes (needs root)
    */
-  public record Options(int port, Path stateFile, long updateWindowMillis) {
-    /** Port 0, no state file, a 20 ms update window. */
+  public record Options(int port, Path stateFile, long updateWindowMillis, String dataPlanePrefix) {
+    /** Port 0, no state file, a 20 ms update window, no data plane. */
     public static Options defaults() {
-      return new Options(0, null, 20);
+      return new Options(0, null, 20, null);
     }
 
     public Options withPort(int p) {
-      return new Options(p, stateFile, updateWindowMillis);
+      return new Options(p, stateFile, updateWindowMillis, dataPlanePrefix);
     }
 
     public Options withStateFile(Path f) {
-      return new Options(port, f, updateWindowMillis);
+      return new Options(port, f, updateWindowMillis, dataPlanePrefix);
     }
 
     public Options withUpdateWindowMillis(long ms) {
-      return new Options(port, stateFile, ms);
+      return new Options(port, stateFile, ms, dataPlanePrefix);
+    }
+
+    public Options withDataPlane(String prefix) {
+      return new Options(port, stateFile, updateWindowMillis, prefix);
     }
   }
 
@@ -94,8 +118,19 @@ public final class VpcEmulator implements AutoCloseable {
     return stateFile.load(path);
   }
 
+  /** The namespace data plane, when started with one. */
+  public java.util.Optional<NamespaceDataPlane> dataPlane() {
+    return java.util.Optional.ofNullable(dataPlane);
+  }
+
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      if (dataPlane != null) {
+        dataPlane.close();
+      }
+    }
   }
 }

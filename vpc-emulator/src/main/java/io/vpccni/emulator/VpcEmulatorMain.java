@@ -25,11 +25,12 @@ public final class VpcEmulatorMain {
       switch (a) {
         case "--port" -> options = options.withPort(Integer.parseInt(require(a, value)));
         case "--state" -> options = options.withStateFile(Path.of(require(a, value)));
+        case "--data-plane" -> options = options.withDataPlane(require(a, value));
         case "--update-window-ms" ->
             options = options.withUpdateWindowMillis(Long.parseLong(require(a, value)));
         case "--help", "-h" -> {
           System.out.println(
-              "usage: vpc-emulator [--port N] [--state FILE] [--update-window-ms N]");
+              "usage: vpc-emulator [--port N] [--state FILE] [--update-window-ms N] [--data-plane PREFIX]");
           return;
         }
         default -> {

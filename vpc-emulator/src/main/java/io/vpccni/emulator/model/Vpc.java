@@ -53,6 +53,7 @@ public final class Vpc {
   private long eventSeq;
   private volatile LongSupplier updateWindowMillis = () -> 0;
   private volatile LongSupplier portVisibilityDelayMillis = () -> 0;
+  private volatile VpcListener listener = VpcListener.NONE;
 
   public Vpc(Clock clock, long seed) {
     this.clock = clock;
@@ -70,6 +71,19 @@ public final class Vpc {
    */
   public void setUpdateWindow(LongSupplier millis) {
     this.updateWindowMillis = millis;
+  }
+
+  /** The one listener (the data plane) told of changes; replaces the previous one. */
+  public void setListener(VpcListener listener) {
+    this.listener = listener;
+  }
+
+  private void tell(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      event("dataplane.error", what, String.valueOf(e.getMessage()));
+    }
   }
 
   /** How long a newly created port stays invisible to GET and list (eventual consistency). */
@@ -189,6 +203,8 @@ public final class Vpc {
       n.subnets.add(s.id);
       n.revisionNumber++;
       event("subnet.created", s.id, s.cidr);
+      Subnet copy = s.copy();
+      tell(s.id, () -> listener.subnetCreated(copy));
       return s.copy();
     }
   }
@@ -344,7 +360,10 @@ public final class Vpc {
         for (FixedIp ip : newIps) {
           ipams.get(ip.subnetId()).claim(ip.ipAddress(), id);
         }
+        List<FixedIp> old = current.fixedIps;
         current.fixedIps = new ArrayList<>(newIps);
+        Port copy = current.copy();
+        tell(id, () -> listener.portAddressesChanged(copy, old));
       }
       if (spec.allowedAddressPairs() != null) {
         current.allowedAddressPairs = pairs(current, spec.allowedAddressPairs());
@@ -378,8 +397,10 @@ public final class Vpc {
         ipams.get(ip.subnetId()).release(ip.ipAddress(), id);
       }
       Instance owner = instances.get(p.deviceId);
-      if (owner != null) {
-        owner.interfaces.values().remove(id);
+      if (owner != null && owner.interfaces.values().remove(id)) {
+        Instance ic = owner.copy();
+        Port pc = p.copy();
+        tell(id, () -> listener.portDetached(ic, pc));
       }
       ports.remove(id);
       event("port.deleted", id, "");
@@ -477,6 +498,10 @@ public final class Vpc {
       i.interfaces.put(0, primary.id);
       instances.put(i.id, i);
       event("instance.created", i.id, type.name());
+      Instance ic = i.copy();
+      Port pc = stored.copy();
+      tell(i.id, () -> listener.instanceCreated(ic));
+      tell(primary.id, () -> listener.portAttached(ic, 0, pc));
       return i.copy();
     }
   }
@@ -547,6 +572,10 @@ public final class Vpc {
       p.status = "ACTIVE";
       touch(p);
       event("port.attached", portId, instanceId + " device " + index);
+      Instance ic = i.copy();
+      Port pc = p.copy();
+      int at = index;
+      tell(portId, () -> listener.portAttached(ic, at, pc));
       return index;
     }
   }
@@ -566,6 +595,9 @@ public final class Vpc {
       p.status = "DOWN";
       touch(p);
       event("port.detached", portId, instanceId);
+      Instance ic = i.copy();
+      Port pc = p.copy();
+      tell(portId, () -> listener.portDetached(ic, pc));
     }
   }
 
@@ -603,6 +635,28 @@ public final class Vpc {
       }
       state.instances.forEach(i -> instances.put(i.id, i.copy()));
       event("state.restored", "", ports.size() + " ports");
+    }
+  }
+
+  /**
+   * Tells the listener the whole current VPC as if it were being built now: subnets, instances and
+   * their attached ports. Used to rebuild the data plane after a start from a state file.
+   */
+  public void replay() {
+    synchronized (lock) {
+      for (Subnet s : subnets.values()) {
+        Subnet sc = s.copy();
+        tell(s.id, () -> listener.subnetCreated(sc));
+      }
+      for (Instance i : instances.values()) {
+        Instance ic = i.copy();
+        tell(i.id, () -> listener.instanceCreated(ic));
+        i.interfaces.forEach(
+            (index, portId) -> {
+              Port pc = ports.get(portId).copy();
+              tell(portId, () -> listener.portAttached(ic, index, pc));
+            });
+      }
     }
   }
 
