@@ -41,7 +41,7 @@ public final class VpcEmulator implements AutoCloseable {
     try {
       if (dataPlane != null) {
         vpc.setListener(dataPlane);
-        vpc.replay();
+        vpc.replay(); // the state file was loaded before the data plane existed
       }
       this.server = new ApiServer(options.port(), vpc, faults, stateFile);
     } catch (IOException | RuntimeException e) {

@@ -55,6 +55,26 @@ class PrivilegedDataPlaneTest {
             .isEqualTo(MacAddress.parse(portA.get("mac_address").asString()));
       }
       assertThat(ping(nsA, ipB)).isTrue();
+      assertThat(ping(nsA, "10.77.0.1")).as("the fabric answers for the gateway").isTrue();
+
+      // a secondary address added with PUT fixed_ips is routed to node b's ENI; removed, it is not
+      String portB = primaryPort(c, b);
+      JsonNode grown =
+          c.put(
+                  "/v2.0/ports/" + portB,
+                  "{\"port\":{\"fixed_ips\":[{\"ip_address\":\""
+                      + ipB
+                      + "\"},{\"ip_address\":\"10.77.0.200\"}]}}")
+              .body();
+      assertThat(grown.toString()).contains("10.77.0.200");
+      addr(nsB, "eth0", "10.77.0.200/32");
+      assertThat(ping(nsA, "10.77.0.200")).isTrue();
+      Client.check(
+          c.put(
+              "/v2.0/ports/" + portB,
+              "{\"port\":{\"fixed_ips\":[{\"ip_address\":\"" + ipB + "\"}]}}"),
+          200);
+      assertThat(ping(nsA, "10.77.0.200")).isFalse();
 
       // a secondary ENI with a secondary address, attached to node b: reachable from a
       JsonNode eni = c.portOn(net, subnet);
@@ -105,6 +125,37 @@ class PrivilegedDataPlaneTest {
       nl.addrAdd(new Addr(l.index(), IpPrefix.parse(cidr)));
       nl.linkSetUp(l.index());
     }
+  }
+
+  private static void addr(String ns, String dev, String cidr) {
+    try (Netns n = Netns.open(Path.of("/run/netns", ns));
+        Netlink nl = Netlink.in(n)) {
+      nl.addrAdd(new Addr(nl.link(dev).index(), IpPrefix.parse(cidr)));
+    }
+  }
+
+  @Test
+  void loadingStateRebuildsTheWire(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create namespaces");
+    String prefix =
+        "e" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+    Path file = dir.resolve("vpc.json");
+    try (VpcEmulator e = VpcEmulator.start(VpcEmulator.Options.defaults().withDataPlane(prefix))) {
+      Client c = new Client(e.baseUrl());
+      String subnet = c.subnet(c.network("vpc"), "10.78.0.0/24", null, null);
+      c.instance("keep", "c5.xlarge", subnet);
+      Client.check(c.post("/emulator/state/save", "{\"path\":\"" + file + "\"}"), 200);
+      c.instance("drop", "c5.xlarge", subnet);
+      assertThat(Files.exists(Path.of("/run/netns", prefix + "-drop"))).isTrue();
+      Client.check(c.post("/emulator/state/load", "{\"path\":\"" + file + "\"}"), 200);
+      assertThat(Files.exists(Path.of("/run/netns", prefix + "-drop"))).isFalse();
+      assertThat(Files.exists(Path.of("/run/netns", prefix + "-keep"))).isTrue();
+      try (Netns ns = Netns.open(Path.of("/run/netns", prefix + "-keep"));
+          Netlink nl = Netlink.in(ns)) {
+        assertThat(nl.linkByName("eth0")).isPresent();
+      }
+    }
+    assertThat(Files.exists(Path.of("/run/netns", prefix + "-keep"))).isFalse();
   }
 
   private static boolean ping(String ns, String ip) throws Exception {

@@ -162,6 +162,30 @@ public final class NamespaceDataPlane implements VpcListener, AutoCloseable {
     }
   }
 
+  /** Deletes every node namespace and every ENI veth of the fabric; keeps the fabric itself. */
+  @Override
+  public synchronized void reset() {
+    nodes.values().forEach(Netns::close);
+    for (Link l : fab.linkList()) {
+      if ("veth".equals(l.kind())) {
+        try {
+          fab.linkDel(l.index());
+        } catch (LinkNotFoundException e) {
+          // its peer's namespace took it
+        }
+      }
+    }
+    List<String> gone = new ArrayList<>();
+    for (String name : made) {
+      if (!name.equals(fabricNamespace())) {
+        factory.delete(name);
+        gone.add(name);
+      }
+    }
+    made.removeAll(gone);
+    nodes.clear();
+  }
+
   private void routeTo(int link, String ip, MacAddress mac) {
     IpAddress a = IpAddress.parse(ip);
     fab.routeReplace(Route.to(a.toHostPrefix()).dev(link));

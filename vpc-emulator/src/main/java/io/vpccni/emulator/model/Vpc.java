@@ -635,6 +635,8 @@ public final class Vpc {
       }
       state.instances.forEach(i -> instances.put(i.id, i.copy()));
       event("state.restored", "", ports.size() + " ports");
+      tell("", listener::reset);
+      replay();
     }
   }
 

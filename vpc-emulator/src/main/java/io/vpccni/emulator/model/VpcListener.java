@@ -19,5 +19,8 @@ public interface VpcListener {
   /** The port's addresses changed from {@code before} to {@code port.fixedIps}. */
   default void portAddressesChanged(Port port, List<FixedIp> before) {}
 
+  /** The whole VPC is about to be replaced (state load): forget everything built so far. */
+  default void reset() {}
+
   VpcListener NONE = new VpcListener() {};
 }
