@@ -140,6 +140,31 @@ class ComputeInterfaceTest {
         .startsWith("fa:16:3e:");
   }
 
+  @Test
+  void instanceNamesAreCheckedAndUnique() {
+    Reply dup =
+        c.post(
+            "/emulator/instances",
+            "{\"instance\":{\"name\":\"node-1\",\"instance_type\":\"m5.large\",\"subnet_id\":\""
+                + subnet
+                + "\"}}");
+    assertThat(dup.status()).isEqualTo(409);
+    Reply bad =
+        c.post(
+            "/emulator/instances",
+            "{\"instance\":{\"name\":\"../x\",\"instance_type\":\"m5.large\",\"subnet_id\":\""
+                + subnet
+                + "\"}}");
+    assertThat(bad.status()).isEqualTo(400);
+    Reply type =
+        c.post(
+            "/emulator/instances",
+            "{\"instance\":{\"name\":\"n9\",\"instance_type\":\"x1.huge\",\"subnet_id\":\""
+                + subnet
+                + "\"}}");
+    assertThat(type.status()).isEqualTo(400);
+  }
+
   private Reply attach(String portId) {
     return c.post(
         "/v2.1/servers/" + vm + "/os-interface",

@@ -464,7 +464,17 @@ public final class Vpc {
                             + typeName
                             + "; known: "
                             + InstanceType.CATALOGUE.stream().map(InstanceType::name).toList()));
+    if (name == null || !name.matches("[a-z0-9][a-z0-9-]{0,39}")) {
+      throw VpcException.badRequest(
+          "Invalid instance name '"
+              + name
+              + "': 1..40 of [a-z0-9-], starting with a letter or digit"
+              + " (it names the node's namespace)");
+    }
     synchronized (lock) {
+      if (instances.values().stream().anyMatch(x -> x.name.equals(name))) {
+        throw VpcException.conflict("InstanceNameInUse", "An instance named " + name + " exists.");
+      }
       Subnet s = subnets.get(subnetId);
       if (s == null) {
         throw VpcException.notFound(
