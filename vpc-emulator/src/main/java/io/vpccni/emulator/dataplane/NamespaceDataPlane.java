@@ -37,6 +37,9 @@ import java.util.Set;
  * deletes every namespace made here.
  */
 public final class NamespaceDataPlane implements VpcListener, AutoCloseable {
+  /** The MTU Neutron advertises for the emulated (vxlan) network. */
+  private static final int MTU = 1450;
+
   private final String prefix;
   private final NamespaceFactory factory;
   private final List<String> made = new ArrayList<>();
@@ -119,7 +122,7 @@ public final class NamespaceDataPlane implements VpcListener, AutoCloseable {
     }
     String fabricEnd = fabricEnd(port);
     MacAddress mac = MacAddress.parse(port.macAddress);
-    Link end = fab.vethAdd(new VethSpec(fabricEnd, "eth" + deviceIndex, node, 1500, null, mac));
+    Link end = fab.vethAdd(new VethSpec(fabricEnd, "eth" + deviceIndex, node, MTU, null, mac));
     Sysctl.set(fabric, "net.ipv4.conf", fabricEnd, "proxy_arp", "1");
     Sysctl.set(fabric, "net.ipv4.conf", fabricEnd, "rp_filter", "0");
     fab.linkSetUp(end.index());
