@@ -98,7 +98,7 @@ class ComputeInterfaceTest {
     Reply missing = attach("nope");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.body().get("itemNotFound").get("message").asString())
-        .isEqualTo("Port nope could not be found.");
+        .isEqualTo("Port id nope could not be found.");
     assertThat(c.get("/v2.1/servers/nope").status()).isEqualTo(404);
     assertThat(c.delete("/v2.1/servers/" + vm + "/os-interface/nope").status()).isEqualTo(404);
   }
@@ -138,6 +138,19 @@ class ComputeInterfaceTest {
     assertThat(s.get("addresses").get("vpc").get(0).get("version").asInt()).isEqualTo(4);
     assertThat(s.get("addresses").get("vpc").get(0).get("OS-EXT-IPS-MAC:mac_addr").asString())
         .startsWith("fa:16:3e:");
+  }
+
+  @Test
+  void attachOnAnExhaustedNetworkIs400AsInNova() {
+    String small = c.network("small");
+    c.subnet(small, "10.50.0.0/24", "10.50.0.10", "10.50.0.10");
+    c.port("{\"port\":{\"network_id\":\"" + small + "\"}}");
+    Reply r =
+        c.post(
+            "/v2.1/servers/" + vm + "/os-interface",
+            "{\"interfaceAttachment\":{\"net_id\":\"" + small + "\"}}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().has("badRequest")).isTrue();
   }
 
   @Test

@@ -179,14 +179,23 @@ final class ComputeApi implements Api {
           ips.add(new FixedIpRequest(Json.string(e, "subnet_id"), Json.string(e, "ip_address")));
         }
       }
-      portId =
-          vpc.createPort(
-                  new PortSpec(
-                      n.id, null, null, null, null, null, null, null, ips, null, null, null))
-              .id;
+      try {
+        portId =
+            vpc.createPort(
+                    new PortSpec(
+                        n.id, null, null, null, null, null, null, null, ips, null, null, null))
+                .id;
+      } catch (VpcException e) {
+        // Nova's attach maps NoMoreFixedIps to 400 (FixedIpAlreadyInUse stays 409)
+        if (e.type().equals("IpAddressGenerationFailure")) {
+          throw new VpcException(
+              400, "NoMoreFixedIps", "No fixed IP addresses available for network: " + n.id);
+        }
+        throw e;
+      }
       created = true;
     } else if (vpc.port(portId).isEmpty()) {
-      throw new VpcException(404, "PortNotFound", "Port " + portId + " could not be found.");
+      throw new VpcException(404, "PortNotFound", "Port id " + portId + " could not be found.");
     }
     int index;
     try {
