@@ -186,4 +186,6 @@ build_cni
 cp -p "$dist/cni/vpc-cni" "$dist/bin/vpc-cni"
 build_jvm_app agent io.vpccni.agent.AgentMain vpc-cni-agent
 build_jvm_app cli io.vpccni.cli.CliMain vpc-cni-cli
+build_jvm_app controller io.vpccni.controller.ControllerMain vpc-cni-controller
+build_jvm_app vpc-emulator io.vpccni.emulator.VpcEmulatorMain vpc-cni-emulator
 rmdir "$dist/lib" 2>/dev/null || true
