@@ -19,7 +19,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "vpc-cni-cli 0.1.0",
     description = "Inspect a vpc-cni agent through its socket.",
-    subcommands = {CliMain.Pool.class, CliMain.Pods.class, CliMain.Status.class})
+    subcommands = {
+      CliMain.Pool.class,
+      CliMain.Pods.class,
+      CliMain.Status.class,
+      io.vpccni.cli.local.LocalCommand.class
+    })
 public final class CliMain {
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
