@@ -15,8 +15,163 @@ import picocli.CommandLine.Option;
     name = "local",
     description =
         "Run parts of a local vpc-cni cluster on this machine (loopback and namespaces only).",
-    subcommands = {LocalCommand.ApiServer.class})
+    subcommands = {
+      LocalCommand.ApiServer.class,
+      LocalCommand.Up.class,
+      LocalCommand.Down.class,
+      LocalCommand.Pod.class
+    })
 public final class LocalCommand {
+  static final String DEFAULT_DIR = "/tmp/vpccni-local";
+
+  /** dist/ of this installation: the CLI runs from dist/lib/cli/*.jar. */
+  static Path dist() {
+    try {
+      Path jar =
+          Path.of(LocalCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path lib = jar.getParent();
+      if (lib != null
+          && lib.getFileName().toString().equals("cli")
+          && lib.getParent().getFileName().toString().equals("lib")) {
+        return lib.getParent().getParent();
+      }
+    } catch (Exception e) {
+      // fall through
+    }
+    return Path.of("dist").toAbsolutePath();
+  }
+
+  @Command(
+      name = "up",
+      description =
+          "Start a local cluster: VPC emulator, API server stand-in, controller, one agent per node.")
+  static final class Up implements Callable<Integer> {
+    @Option(
+        names = "--nodes",
+        defaultValue = "2",
+        description = "number of nodes (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(
+        names = "--dir",
+        defaultValue = DEFAULT_DIR,
+        description = "working directory (default ${DEFAULT-VALUE})")
+    Path dir;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json")
+    String output;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      boolean json = output.equals("json");
+      var d =
+          new LocalCluster(dir, dist())
+              .up(
+                  nodes,
+                  msg -> {
+                    if (!json) {
+                      out.println("== " + msg);
+                      out.flush();
+                    }
+                  });
+      if (json) {
+        out.println(d);
+        return 0;
+      }
+      out.printf(
+          "%nlocal cluster up (namespaces %s-*), kubeconfig %s%n",
+          d.string("prefix"), d.string("kubeconfig"));
+      out.printf("%-8s %-16s %-12s %s%n", "NODE", "NETNS", "IP", "AGENT SOCKET / CONFLIST");
+      for (var n : d.objects("nodes")) {
+        out.printf(
+            "%-8s %-16s %-12s %s%n%-38s %s%n",
+            n.string("name"),
+            n.string("netns"),
+            n.string("ip"),
+            n.string("agentSocket"),
+            "",
+            n.string("conflist"));
+      }
+      out.printf(
+          "VPC host: %s (%s); emulator %s; API server %s%n",
+          d.object("vpcHost").string("ip"),
+          d.object("vpcHost").string("netns"),
+          d.string("vpcUrl"),
+          d.string("apiUrl"));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "down",
+      description = "Stop the local cluster and remove every process, namespace and file it made.")
+  static final class Down implements Callable<Integer> {
+    @Option(
+        names = "--dir",
+        defaultValue = DEFAULT_DIR,
+        description = "working directory (default ${DEFAULT-VALUE})")
+    Path dir;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      new LocalCluster(dir, dist()).down(msg -> spec.commandLine().getOut().println("== " + msg));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "pod",
+      description =
+          "add|del NAME --node N: run a pod namespace through the real CNI binary, as a runtime would.")
+  static final class Pod implements Callable<Integer> {
+    @CommandLine.Parameters(index = "0", description = "add or del")
+    String verb;
+
+    @CommandLine.Parameters(index = "1", description = "pod name")
+    String name;
+
+    @Option(
+        names = "--node",
+        defaultValue = "1",
+        description = "node number (default ${DEFAULT-VALUE})")
+    int node;
+
+    @Option(
+        names = "--dir",
+        defaultValue = DEFAULT_DIR,
+        description = "working directory (default ${DEFAULT-VALUE})")
+    Path dir;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!verb.equals("add") && !verb.equals("del")) {
+        spec.commandLine().getErr().println("pod: the verb must be add or del, not " + verb);
+        return 2;
+      }
+      if (!name.matches("[a-z0-9][a-z0-9-]{0,20}")) {
+        spec.commandLine()
+            .getErr()
+            .println("pod: the name must be 1-21 lower-case letters, digits or '-', not " + name);
+        return 2;
+      }
+      spec.commandLine()
+          .getOut()
+          .print(
+              new LocalCluster(dir, dist())
+                  .pod(verb.toUpperCase(java.util.Locale.ROOT), name, node));
+      return 0;
+    }
+  }
 
   @Command(
       name = "apiserver",

@@ -1,0 +1,417 @@
+package io.vpccni.cli.local;
+
+import io.vpccni.agentapi.Json;
+import io.vpccni.agentapi.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole vpc-cni cluster on one machine: the VPC emulator with its namespace data plane, the API
+ * server stand-in, the controller (OpenStack provider against the emulator) and one agent per node,
+ * each a process started from {@code dist/}. Every namespace carries the cluster's prefix, nothing
+ * touches the root namespace's interfaces, and {@link #down} removes every process, namespace and
+ * file {@link #up} made. The cluster's description is {@code <dir>/cluster.json}.
+ */
+public final class LocalCluster {
+  static final String SUBNET = "10.0.0.0/16";
+  static final String GATEWAY = "10.0.0.1";
+  static final String INSTANCE_TYPE = "m5.large";
+
+  private final Path dir;
+  private final Path dist;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  public LocalCluster(Path dir, Path dist) {
+    this.dir = dir;
+    this.dist = dist;
+  }
+
+  public Path descriptionFile() {
+    return dir.resolve("cluster.json");
+  }
+
+  /** Starts everything; returns the cluster description (also written to cluster.json). */
+  public JsonObject up(int nodes, java.util.function.Consumer<String> progress) throws Exception {
+    if (Files.exists(descriptionFile())) {
+      throw new IllegalStateException(
+          "a local cluster is already up in " + dir + " (run: vpc-cni-cli local down)");
+    }
+    if (nodes < 1 || nodes > 8) {
+      throw new IllegalArgumentException("--nodes must be between 1 and 8, not " + nodes);
+    }
+    Files.createDirectories(dir);
+    String prefix = "vl" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    JsonObject d = JsonObject.create().put("prefix", prefix).put("dir", dir.toString());
+    List<Object> pids = new ArrayList<>();
+    d.put("pids", pids);
+    try {
+      progress.accept("starting the VPC emulator (namespaces " + prefix + "-*)");
+      Process emu =
+          start(
+              "emulator",
+              List.of(
+                  dist.resolve("bin/vpc-cni-emulator").toString(),
+                  "--port",
+                  "0",
+                  "--data-plane",
+                  prefix));
+      pids.add(emu.pid());
+      String vpc = firstLine(dir.resolve("emulator.out"), emu);
+      d.put("vpcUrl", vpc);
+
+      progress.accept(
+          "starting the Kubernetes API server stand-in (fabric8 mock server, CRUD mode)");
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Process api =
+          start(
+              "apiserver",
+              List.of(
+                  dist.resolve("bin/vpc-cni-cli").toString(),
+                  "local",
+                  "apiserver",
+                  "--kubeconfig",
+                  kubeconfig.toString()));
+      pids.add(api.pid());
+      d.put("apiUrl", firstLine(dir.resolve("apiserver.out"), api));
+      d.put("kubeconfig", kubeconfig.toString());
+
+      progress.accept(
+          "creating the VPC: network, subnet "
+              + SUBNET
+              + ", "
+              + nodes
+              + " instances and a VPC host");
+      String net =
+          post(vpc + "/v2.0/networks", "{\"network\":{\"name\":\"local-vpc\"}}")
+              .object("network")
+              .string("id");
+      String subnet =
+          post(
+                  vpc + "/v2.0/subnets",
+                  "{\"subnet\":{\"network_id\":\""
+                      + net
+                      + "\",\"cidr\":\""
+                      + SUBNET
+                      + "\",\"gateway_ip\":\""
+                      + GATEWAY
+                      + "\",\"ip_version\":4}}")
+              .object("subnet")
+              .string("id");
+      d.put("networkId", net).put("subnetId", subnet);
+      List<Object> nodeList = new ArrayList<>();
+      for (int k = 1; k <= nodes; k++) {
+        nodeList.add(instance(vpc, prefix, "node" + k, subnet));
+      }
+      d.put("nodes", nodeList);
+      d.put("vpcHost", instance(vpc, prefix, "vpchost", subnet));
+
+      progress.accept("registering the nodes with the API server");
+      for (Object o : nodeList) {
+        JsonObject n = JsonObject.of(cast(o));
+        kubectlCreateNode(kubeconfig, n.string("name"), n.string("instanceId"));
+      }
+
+      progress.accept("starting the controller (provider openstack → emulator)");
+      Path ccfg = dir.resolve("controller.json");
+      Files.writeString(
+          ccfg,
+          "{\"clusterId\":\"local-"
+              + prefix
+              + "\",\"provider\":\"openstack\",\"kubeconfig\":\""
+              + kubeconfig
+              + "\",\"leaseNamespace\":\"default\",\"leaseDurationSeconds\":5,\"resyncSeconds\":5,\"gcPeriodSeconds\":30,\"gcGraceSeconds\":60,"
+              + "\"providerSettings\":{\"endpoint.network\":\""
+              + vpc
+              + "/v2.0\",\"endpoint.compute\":\""
+              + vpc
+              + "/v2.1\",\"network\":\""
+              + net
+              + "\",\"flavor."
+              + INSTANCE_TYPE
+              + "\":\"3x10\"},\"warmPool\":{\"warmIps\":5,\"releaseDelaySeconds\":30}}");
+      Process controller =
+          start(
+              "controller",
+              List.of(
+                  dist.resolve("bin/vpc-cni-controller").toString(), "--config", ccfg.toString()));
+      pids.add(controller.pid());
+
+      progress.accept("starting one agent per node");
+      for (Object o : nodeList) {
+        JsonObject n = JsonObject.of(cast(o));
+        Path nd = dir.resolve(n.string("name"));
+        Files.createDirectories(nd);
+        Path sock = nd.resolve("agent.sock");
+        Path acfg = nd.resolve("agent.json");
+        Files.writeString(
+            acfg,
+            "{\"node\":\""
+                + n.string("name")
+                + "\",\"socket\":\""
+                + sock
+                + "\",\"stateDir\":\""
+                + nd.resolve("state")
+                + "\",\"nodeNetns\":\"/run/netns/"
+                + n.string("netns")
+                + "\",\"eniSource\":\"kubernetes\",\"kubeconfig\":\""
+                + kubeconfig
+                + "\",\"metricsAddress\":\"127.0.0.1:0\"}");
+        Process agent =
+            start(
+                n.string("name") + "-agent",
+                List.of(dist.resolve("bin/vpc-cni-agent").toString(), "--config", acfg.toString()));
+        pids.add(agent.pid());
+        Path conflist = nd.resolve("10-vpc-cni.conflist");
+        Files.writeString(
+            conflist,
+            "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc-cni\",\"plugins\":[{\"type\":\"vpc-cni\",\"agentSocket\":\""
+                + sock
+                + "\"}]}\n");
+        n.put("agentSocket", sock.toString()).put("conflist", conflist.toString());
+        waitForSocket(sock, agent, dir.resolve(n.string("name") + "-agent.log"));
+      }
+      Files.writeString(descriptionFile(), d.toString());
+      return d;
+    } catch (Exception e) {
+      Files.writeString(descriptionFile(), d.toString());
+      down(s -> {});
+      throw e;
+    }
+  }
+
+  private JsonObject instance(String vpc, String prefix, String name, String subnet)
+      throws Exception {
+    JsonObject inst =
+        post(
+                vpc + "/emulator/instances",
+                "{\"instance\":{\"name\":\""
+                    + name
+                    + "\",\"instance_type\":\""
+                    + INSTANCE_TYPE
+                    + "\",\"subnet_id\":\""
+                    + subnet
+                    + "\"}}")
+            .object("instance");
+    JsonObject port = get(vpc + "/v2.0/ports/" + inst.string("primary_port_id")).object("port");
+    String ip = port.objects("fixed_ips").get(0).string("ip_address");
+    String ns = prefix + "-" + name;
+    // What cloud-init/DHCP does on a VM: address the primary interface, route via the gateway.
+    run("ip", "-n", ns, "addr", "add", ip + "/16", "dev", "eth0");
+    run("ip", "-n", ns, "link", "set", "eth0", "up");
+    run("ip", "-n", ns, "route", "add", "default", "via", GATEWAY, "dev", "eth0");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("instanceId", inst.string("id"));
+    m.put("netns", ns);
+    m.put("ip", ip);
+    return JsonObject.of(m);
+  }
+
+  private void kubectlCreateNode(Path kubeconfig, String name, String instanceId) throws Exception {
+    String kc = Files.readString(kubeconfig);
+    try (var c =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(kc))
+            .build()) {
+      c.nodes()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NodeBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withProviderID("openstack:///" + instanceId)
+                  .endSpec()
+                  .build())
+          .create();
+    }
+  }
+
+  /** Stops every process and removes every namespace and file of the cluster. */
+  public void down(java.util.function.Consumer<String> progress) throws Exception {
+    if (!Files.exists(descriptionFile())) {
+      progress.accept("no local cluster in " + dir);
+      return;
+    }
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    List<Object> pids = d.list("pids");
+    progress.accept("stopping " + pids.size() + " processes");
+    for (int i = pids.size() - 1; i >= 0; i--) {
+      ProcessHandle.of(((Number) pids.get(i)).longValue()).ifPresent(ProcessHandle::destroy);
+    }
+    for (Object p : pids) {
+      ProcessHandle.of(((Number) p).longValue())
+          .ifPresent(
+              h -> {
+                try {
+                  h.onExit().get(15, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  h.destroyForcibly();
+                }
+              });
+    }
+    String prefix = d.string("prefix");
+    progress.accept("removing namespaces " + prefix + "-*");
+    for (String line : run("ip", "netns", "list").split("\n")) {
+      String ns = line.split(" ")[0];
+      if (ns.startsWith(prefix + "-")) {
+        run("ip", "netns", "del", ns);
+      }
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  /** Runs a pod namespace through the real CNI binary, exactly as a runtime would (env + stdin). */
+  public String pod(String verb, String name, int node) throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    List<JsonObject> nodes = d.objects("nodes");
+    if (node < 1 || node > nodes.size()) {
+      throw new IllegalArgumentException("--node must be 1.." + nodes.size());
+    }
+    JsonObject n = nodes.get(node - 1);
+    String ns = d.string("prefix") + "-pod-" + name;
+    if (verb.equals("ADD")) {
+      run("ip", "netns", "add", ns);
+      run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+    String conf =
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc-cni\",\"type\":\"vpc-cni\",\"agentSocket\":\""
+            + n.string("agentSocket")
+            + "\"}";
+    ProcessBuilder pb = new ProcessBuilder(dist.resolve("cni/vpc-cni").toString());
+    pb.environment().clear();
+    pb.environment()
+        .putAll(
+            Map.of(
+                "CNI_COMMAND",
+                verb,
+                "CNI_CONTAINERID",
+                "local-" + name,
+                "CNI_NETNS",
+                "/run/netns/" + ns,
+                "CNI_IFNAME",
+                "eth0",
+                "CNI_PATH",
+                dist.resolve("cni").toString(),
+                "CNI_ARGS",
+                "K8S_POD_NAMESPACE=default;K8S_POD_NAME=" + name,
+                "PATH",
+                "/usr/sbin:/usr/bin:/sbin:/bin"));
+    Process p = pb.start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(conf.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(120, TimeUnit.SECONDS);
+    if (verb.equals("DEL")) {
+      run("ip", "netns", "del", ns);
+    }
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "CNI " + verb + " of pod " + name + " failed: " + out.strip());
+    }
+    return out;
+  }
+
+  private Process start(String name, List<String> cmd) throws IOException {
+    List<String> full = new ArrayList<>();
+    full.add("setsid"); // its own session: the cluster outlives this CLI process
+    full.addAll(cmd);
+    return new ProcessBuilder(full)
+        .redirectOutput(dir.resolve(name + ".out").toFile())
+        .redirectError(dir.resolve(name + ".log").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+  }
+
+  private static String firstLine(Path out, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(out)) {
+        String s = Files.readString(out);
+        int nl = s.indexOf('\n');
+        if (nl > 0) {
+          return s.substring(0, nl).strip();
+        }
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("process exited early; see " + out.getParent());
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no address from " + out + " within 60 s");
+  }
+
+  private static void waitForSocket(Path sock, Process p, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(sock)) {
+        return;
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("agent exited early; see " + log);
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("agent socket " + sock + " not ready within 60 s; see " + log);
+  }
+
+  private JsonObject post(String url, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private JsonObject get(String url) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(url)).GET());
+  }
+
+  private JsonObject send(HttpRequest.Builder b) throws Exception {
+    HttpResponse<String> r =
+        http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          r.request().method()
+              + " "
+              + r.request().uri()
+              + " → "
+              + r.statusCode()
+              + ": "
+              + r.body());
+    }
+    return Json.parseObject(r.body());
+  }
+
+  static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object o) {
+    return o instanceof JsonObject j ? j.map() : (Map<String, Object>) o;
+  }
+}
