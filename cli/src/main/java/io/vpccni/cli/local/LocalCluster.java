@@ -114,7 +114,7 @@ public final class LocalCluster {
       d.put("networkId", net).put("subnetId", subnet);
       List<Object> nodeList = new ArrayList<>();
       for (int k = 1; k <= nodes; k++) {
-        nodeList.add(instance(vpc, prefix, "node" + k, subnet));
+        nodeList.add(instance(vpc, prefix, "node" + k, subnet).map());
       }
       d.put("nodes", nodeList);
       d.put("vpcHost", instance(vpc, prefix, "vpchost", subnet));
@@ -151,6 +151,7 @@ public final class LocalCluster {
       pids.add(controller.pid());
 
       progress.accept("starting one agent per node");
+      List<Process> agents = new ArrayList<>();
       for (Object o : nodeList) {
         JsonObject n = JsonObject.of(cast(o));
         Path nd = dir.resolve(n.string("name"));
@@ -182,7 +183,14 @@ public final class LocalCluster {
                 + sock
                 + "\"}]}\n");
         n.put("agentSocket", sock.toString()).put("conflist", conflist.toString());
-        waitForSocket(sock, agent, dir.resolve(n.string("name") + "-agent.log"));
+        agents.add(agent);
+      }
+      for (int i = 0; i < nodeList.size(); i++) {
+        JsonObject n = JsonObject.of(cast(nodeList.get(i)));
+        waitForSocket(
+            Path.of(n.string("agentSocket")),
+            agents.get(i),
+            dir.resolve(n.string("name") + "-agent.log"));
       }
       Files.writeString(descriptionFile(), d.toString());
       return d;
