@@ -40,10 +40,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@link VpcApi} on Neutron and Nova. An ENI is a Neutron port on the VPC network: its first fixed
- * IP is the primary address, the others are secondary; tags are {@code key=value} strings. Attach
- * and detach are Nova {@code os-interface} calls; an instance is a Nova server whose flavor's
- * limits come from the provider settings ({@link FlavorLimits}).
+ * {@link VpcApi} on Neutron and Nova. An ENI is a Neutron port on the VPC network: the fixed IP its
+ * {@value #PRIMARY_IP_TAG} tag names (else, for a port we did not create, the first one listed) is
+ * the primary address, the others are secondary; tags are {@code key=value} strings. Attach and
+ * detach are Nova {@code os-interface} calls; an instance is a Nova server whose flavor's limits
+ * come from the provider settings ({@link FlavorLimits}).
  *
  * <p><b>Device index.</b> Neutron and Nova have none, so the index we attach at is kept in a port
  * tag {@value #DEVICE_INDEX_TAG}{@code =N}, written before the {@code os-interface} call and
@@ -64,6 +65,9 @@ import java.util.function.Supplier;
 public final class OpenStackVpcApi implements VpcApi {
   /** The port tag that holds our device index. */
   public static final String DEVICE_INDEX_TAG = OwnershipTags.PREFIX + "device-index";
+
+  /** The port tag that names the primary address among the port's fixed IPs. */
+  public static final String PRIMARY_IP_TAG = OwnershipTags.PREFIX + "primary-ip";
 
   private static final String COMPUTE_OWNER_PREFIX = "compute:";
   private static final String PORT_NAME = "vpc-cni-eni";
@@ -114,7 +118,7 @@ public final class OpenStackVpcApi implements VpcApi {
         limits.enis(),
         limits.ipsPerEni(),
         primary.id(),
-        primary.fixedIps().getFirst().subnetId(),
+        primaryIp(primary).subnetId(),
         primary.securityGroups());
   }
 
@@ -192,16 +196,24 @@ public final class OpenStackVpcApi implements VpcApi {
     PortCreate body = create;
     Port port =
         call(action, () -> neutron.createPort(body), e -> subnetCause(e, request.subnetId()));
-    if (!port.tags().containsAll(tags)) {
-      // Neutron without tag-ports-during-bulk-creation drops tags in POST silently: tag now, and
-      // delete the port if that fails, so that no untagged port escapes garbage collection.
-      try {
-        List<String> stored = neutron.replaceTags(TaggedResource.PORTS, port.id(), tags);
-        port = withTags(port, stored);
-      } catch (OpenStackApiException e) {
-        undoCreate(port.id());
-        throw Errors.map(e, action + " (tagging port " + port.id() + ", deleted again)");
+    // The primary address is only known now (Neutron picks it), and Neutron lists fixed_ips in its
+    // own order, so name it in a tag. Neutron without tag-ports-during-bulk-creation also drops
+    // the tags of a POST silently (201, "tags": []): then write them all in the same call. If
+    // tagging fails, delete the port, so that no untagged port escapes garbage collection.
+    List<String> all = new ArrayList<>(tags);
+    all.add(PRIMARY_IP_TAG + "=" + port.fixedIps().getFirst().ipAddress());
+    try {
+      if (port.tags().containsAll(tags)) {
+        neutron.addTag(TaggedResource.PORTS, port.id(), all.getLast());
+        List<String> now = new ArrayList<>(port.tags());
+        now.add(all.getLast());
+        port = withTags(port, now);
+      } else {
+        port = withTags(port, neutron.replaceTags(TaggedResource.PORTS, port.id(), all));
       }
+    } catch (OpenStackApiException e) {
+      undoCreate(port.id());
+      throw Errors.map(e, action + " (tagging port " + port.id() + ", deleted again)");
     }
     return toEni(port, new IndexLookup());
   }
@@ -404,7 +416,7 @@ public final class OpenStackVpcApi implements VpcApi {
           if (port.fixedIps().isEmpty()) {
             throw new CloudException(Reason.INVALID_REQUEST, action, "the port has no fixed IP");
           }
-          String subnetId = port.fixedIps().getFirst().subnetId();
+          String subnetId = primaryIp(port).subnetId();
           Set<IpAddress> held = new LinkedHashSet<>();
           port.fixedIps().forEach(ip -> held.add(ip.ipAddress()));
           List<FixedIp> next = new ArrayList<>(port.fixedIps());
@@ -487,11 +499,11 @@ public final class OpenStackVpcApi implements VpcApi {
         eniId,
         () -> {
           Port port = call(action, () -> neutron.getPort(eniId));
-          if (!port.fixedIps().isEmpty() && ips.contains(port.fixedIps().getFirst().ipAddress())) {
+          if (!port.fixedIps().isEmpty() && ips.contains(primaryIp(port).ipAddress())) {
             throw new CloudException(
                 Reason.INVALID_REQUEST,
                 action,
-                port.fixedIps().getFirst().ipAddress() + " is the ENI's primary IP");
+                primaryIp(port).ipAddress() + " is the ENI's primary IP");
           }
           List<FixedIp> next = new ArrayList<>();
           for (FixedIp ip : port.fixedIps()) {
@@ -532,6 +544,7 @@ public final class OpenStackVpcApi implements VpcApi {
     }
     Map<String, String> tags = new HashMap<>(OwnershipTags.parseStrings(p.tags()));
     String indexTag = tags.remove(DEVICE_INDEX_TAG);
+    tags.remove(PRIMARY_IP_TAG);
     Optional<Attachment> attachment = Optional.empty();
     EniStatus status = EniStatus.AVAILABLE;
     if (!p.deviceId().isEmpty() && p.deviceOwner().startsWith(COMPUTE_OWNER_PREFIX)) {
@@ -545,14 +558,17 @@ public final class OpenStackVpcApi implements VpcApi {
       status = EniStatus.IN_USE; // a router or DHCP port on the network: in use, not by a server
     }
     List<IpAddress> secondary = new ArrayList<>();
-    for (FixedIp ip : p.fixedIps().subList(1, p.fixedIps().size())) {
-      secondary.add(ip.ipAddress());
+    FixedIp primary = primaryIp(p);
+    for (FixedIp ip : p.fixedIps()) {
+      if (!ip.equals(primary)) {
+        secondary.add(ip.ipAddress());
+      }
     }
     return new Eni(
         p.id(),
         p.macAddress(),
-        p.fixedIps().getFirst().subnetId(),
-        p.fixedIps().getFirst().ipAddress(),
+        primary.subnetId(),
+        primary.ipAddress(),
         secondary,
         p.securityGroups(),
         p.description(),
@@ -560,6 +576,29 @@ public final class OpenStackVpcApi implements VpcApi {
         attachment,
         tags,
         createdAt(p.createdAt()));
+  }
+
+  /**
+   * The port's primary address: the one its {@value #PRIMARY_IP_TAG} tag names, else (a port we did
+   * not create) the first fixed IP Neutron lists. Neutron does not keep {@code fixed_ips} in
+   * assignment order (Zed lists them sorted by address text), so the first one is not stable once
+   * addresses are added; hence the tag.
+   */
+  static FixedIp primaryIp(Port p) {
+    String tagged = null;
+    for (String t : p.tags()) {
+      if (t.startsWith(PRIMARY_IP_TAG + "=")) {
+        tagged = t.substring(PRIMARY_IP_TAG.length() + 1);
+      }
+    }
+    if (tagged != null) {
+      for (FixedIp ip : p.fixedIps()) {
+        if (ip.ipAddress() != null && ip.ipAddress().toString().equals(tagged)) {
+          return ip;
+        }
+      }
+    }
+    return p.fixedIps().getFirst();
   }
 
   private static int parseIndex(String tagValue) {
