@@ -26,16 +26,12 @@ import io.vpccni.cloud.openstack.api.PortWriteSerializer;
 import io.vpccni.cloud.openstack.api.Server;
 import io.vpccni.cloud.openstack.api.TaggedResource;
 import io.vpccni.netaddr.IpAddress;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -61,6 +57,10 @@ import java.util.function.Supplier;
  * <p>Quotas: attaching beyond the flavor's ENIs, or assigning beyond its IPs per ENI on an attached
  * port, is refused here before any write ({@code QUOTA_EXCEEDED}); Nova's own 403 and the
  * emulator's 409 {@code OverQuota} map to the same reason.
+ *
+ * <p>Over 400 lines (STYLE.md rule 15) because each of the ten calls carries its own checks, in the
+ * order the contract needs them, around its serialized read-modify-write; what is pure lives beside
+ * it ({@link PortEnis}, {@link Errors}, {@link SubnetCounter}, {@link FlavorLimits}).
  */
 public final class OpenStackVpcApi implements VpcApi {
   /** The port tag that holds our device index. */
@@ -69,7 +69,7 @@ public final class OpenStackVpcApi implements VpcApi {
   /** The port tag that names the primary address among the port's fixed IPs. */
   public static final String PRIMARY_IP_TAG = OwnershipTags.PREFIX + "primary-ip";
 
-  private static final String COMPUTE_OWNER_PREFIX = "compute:";
+  static final String COMPUTE_OWNER_PREFIX = "compute:";
   private static final String PORT_NAME = "vpc-cni-eni";
 
   private final NeutronClient neutron;
@@ -118,7 +118,7 @@ public final class OpenStackVpcApi implements VpcApi {
         limits.enis(),
         limits.ipsPerEni(),
         primary.id(),
-        primaryIp(primary).subnetId(),
+        PortEnis.primaryIp(primary).subnetId(),
         primary.securityGroups());
   }
 
@@ -207,15 +207,15 @@ public final class OpenStackVpcApi implements VpcApi {
         neutron.addTag(TaggedResource.PORTS, port.id(), all.getLast());
         List<String> now = new ArrayList<>(port.tags());
         now.add(all.getLast());
-        port = withTags(port, now);
+        port = PortEnis.withTags(port, now);
       } else {
-        port = withTags(port, neutron.replaceTags(TaggedResource.PORTS, port.id(), all));
+        port = PortEnis.withTags(port, neutron.replaceTags(TaggedResource.PORTS, port.id(), all));
       }
     } catch (OpenStackApiException e) {
       undoCreate(port.id());
       throw Errors.map(e, action + " (tagging port " + port.id() + ", deleted again)");
     }
-    return toEni(port, new IndexLookup());
+    return PortEnis.toEni(port, new PortEnis.IndexLookup(compute));
   }
 
   private void undoCreate(String portId) {
@@ -229,7 +229,8 @@ public final class OpenStackVpcApi implements VpcApi {
   @Override
   public Eni describeEni(String eniId) {
     String action = CloudOperation.DESCRIBE_ENI.verbObject() + " " + eniId;
-    return call(action, () -> toEni(neutron.getPort(eniId), new IndexLookup()));
+    return call(
+        action, () -> PortEnis.toEni(neutron.getPort(eniId), new PortEnis.IndexLookup(compute)));
   }
 
   @Override
@@ -252,13 +253,13 @@ public final class OpenStackVpcApi implements VpcApi {
     return call(
         action,
         () -> {
-          IndexLookup lookup = new IndexLookup();
+          PortEnis.IndexLookup lookup = new PortEnis.IndexLookup(compute);
           List<Eni> out = new ArrayList<>();
           for (Port p : neutron.listPorts(q)) {
             if (p.fixedIps().isEmpty() || p.macAddress() == null) {
               continue; // not an ENI: a port without an address
             }
-            Eni eni = toEni(p, lookup);
+            Eni eni = PortEnis.toEni(p, lookup);
             if (filter.matches(eni)) {
               out.add(eni);
             }
@@ -283,9 +284,9 @@ public final class OpenStackVpcApi implements VpcApi {
   }
 
   private Eni attachLocked(String eniId, String instanceId, int deviceIndex, String action) {
-    IndexLookup lookup = new IndexLookup();
+    PortEnis.IndexLookup lookup = new PortEnis.IndexLookup(compute);
     Port port = call(action, () -> neutron.getPort(eniId));
-    Eni eni = call(action, () -> toEni(port, lookup));
+    Eni eni = call(action, () -> PortEnis.toEni(port, lookup));
     if (eni.attachment().isPresent()) {
       Attachment a = eni.attachment().get();
       if (a.equals(new Attachment(instanceId, deviceIndex))) {
@@ -301,7 +302,7 @@ public final class OpenStackVpcApi implements VpcApi {
     FlavorLimits limits = limits(server, action);
     List<Port> attached = call(action, () -> neutron.listPorts(attachedTo(instanceId)));
     for (Port other : attached) {
-      Eni o = call(action, () -> toEni(other, lookup));
+      Eni o = call(action, () -> PortEnis.toEni(other, lookup));
       if (o.attachment().map(Attachment::deviceIndex).orElse(-1) == deviceIndex) {
         throw new CloudException(
             Reason.CONFLICT, action, "device index " + deviceIndex + " is in use by " + o.id());
@@ -326,7 +327,8 @@ public final class OpenStackVpcApi implements VpcApi {
     } catch (OpenStackApiException e) {
       throw Errors.map(e, action, Errors.Forbidden.QUOTA);
     }
-    return call(action, () -> toEni(neutron.getPort(eniId), new IndexLookup()));
+    return call(
+        action, () -> PortEnis.toEni(neutron.getPort(eniId), new PortEnis.IndexLookup(compute)));
   }
 
   private static ListFilter attachedTo(String instanceId) {
@@ -340,7 +342,7 @@ public final class OpenStackVpcApi implements VpcApi {
         eniId,
         () -> {
           Port port = call(action, () -> neutron.getPort(eniId));
-          Eni eni = call(action, () -> toEni(port, new IndexLookup()));
+          Eni eni = call(action, () -> PortEnis.toEni(port, new PortEnis.IndexLookup(compute)));
           if (eni.attachment().isEmpty()) {
             return eni;
           }
@@ -358,7 +360,7 @@ public final class OpenStackVpcApi implements VpcApi {
             // gone from the server already (or the port is gone: the read below says which)
           }
           Port after = call(action, () -> neutron.getPort(eniId));
-          Eni now = call(action, () -> toEni(after, new IndexLookup()));
+          Eni now = call(action, () -> PortEnis.toEni(after, new PortEnis.IndexLookup(compute)));
           if (now.attachment().isPresent()) {
             // Nova detaches asynchronously: 202 before the port's device_id is cleared.
             return new Eni(
@@ -386,7 +388,7 @@ public final class OpenStackVpcApi implements VpcApi {
         () -> {
           Port port = call(action, () -> neutron.getPort(eniId));
           if (!port.deviceId().isEmpty()) {
-            Eni eni = call(action, () -> toEni(port, new IndexLookup()));
+            Eni eni = call(action, () -> PortEnis.toEni(port, new PortEnis.IndexLookup(compute)));
             throw new CloudException(
                 Reason.CONFLICT,
                 action,
@@ -416,7 +418,7 @@ public final class OpenStackVpcApi implements VpcApi {
           if (port.fixedIps().isEmpty()) {
             throw new CloudException(Reason.INVALID_REQUEST, action, "the port has no fixed IP");
           }
-          String subnetId = primaryIp(port).subnetId();
+          String subnetId = PortEnis.primaryIp(port).subnetId();
           Set<IpAddress> held = new LinkedHashSet<>();
           port.fixedIps().forEach(ip -> held.add(ip.ipAddress()));
           List<FixedIp> next = new ArrayList<>(port.fixedIps());
@@ -499,11 +501,11 @@ public final class OpenStackVpcApi implements VpcApi {
         eniId,
         () -> {
           Port port = call(action, () -> neutron.getPort(eniId));
-          if (!port.fixedIps().isEmpty() && ips.contains(primaryIp(port).ipAddress())) {
+          if (!port.fixedIps().isEmpty() && ips.contains(PortEnis.primaryIp(port).ipAddress())) {
             throw new CloudException(
                 Reason.INVALID_REQUEST,
                 action,
-                primaryIp(port).ipAddress() + " is the ENI's primary IP");
+                PortEnis.primaryIp(port).ipAddress() + " is the ENI's primary IP");
           }
           List<FixedIp> next = new ArrayList<>();
           for (FixedIp ip : port.fixedIps()) {
@@ -516,133 +518,6 @@ public final class OpenStackVpcApi implements VpcApi {
           }
           call(action, () -> neutron.updatePort(eniId, PortUpdate.fixedIps(next)));
         });
-  }
-
-  // ---- mapping
-
-  /** Resolves device indexes of ports attached without our tag, one Nova call per server. */
-  private final class IndexLookup {
-    private final Map<String, List<InterfaceAttachment>> byServer = new HashMap<>();
-
-    int indexOf(String serverId, String portId) {
-      List<InterfaceAttachment> ifs = byServer.computeIfAbsent(serverId, compute::listInterfaces);
-      for (int i = 0; i < ifs.size(); i++) {
-        if (ifs.get(i).portId().equals(portId)) {
-          return i;
-        }
-      }
-      return ifs.size(); // not (or no longer) listed by Nova: after every listed one
-    }
-  }
-
-  private Eni toEni(Port p, IndexLookup lookup) {
-    if (p.fixedIps().isEmpty() || p.macAddress() == null) {
-      throw new CloudException(
-          Reason.INTERNAL,
-          "read port " + p.id(),
-          "it has no fixed IP or no MAC address, so it is not an ENI");
-    }
-    Map<String, String> tags = new HashMap<>(OwnershipTags.parseStrings(p.tags()));
-    String indexTag = tags.remove(DEVICE_INDEX_TAG);
-    tags.remove(PRIMARY_IP_TAG);
-    Optional<Attachment> attachment = Optional.empty();
-    EniStatus status = EniStatus.AVAILABLE;
-    if (!p.deviceId().isEmpty() && p.deviceOwner().startsWith(COMPUTE_OWNER_PREFIX)) {
-      int index = parseIndex(indexTag);
-      if (index < 0) {
-        index = lookup.indexOf(p.deviceId(), p.id());
-      }
-      attachment = Optional.of(new Attachment(p.deviceId(), index));
-      status = "ACTIVE".equals(p.status()) ? EniStatus.IN_USE : EniStatus.ATTACHING;
-    } else if (!p.deviceId().isEmpty()) {
-      status = EniStatus.IN_USE; // a router or DHCP port on the network: in use, not by a server
-    }
-    List<IpAddress> secondary = new ArrayList<>();
-    FixedIp primary = primaryIp(p);
-    for (FixedIp ip : p.fixedIps()) {
-      if (!ip.equals(primary)) {
-        secondary.add(ip.ipAddress());
-      }
-    }
-    return new Eni(
-        p.id(),
-        p.macAddress(),
-        primary.subnetId(),
-        primary.ipAddress(),
-        secondary,
-        p.securityGroups(),
-        p.description(),
-        status,
-        attachment,
-        tags,
-        createdAt(p.createdAt()));
-  }
-
-  /**
-   * The port's primary address: the one its {@value #PRIMARY_IP_TAG} tag names, else (a port we did
-   * not create) the first fixed IP Neutron lists. Neutron does not keep {@code fixed_ips} in
-   * assignment order (Zed lists them sorted by address text), so the first one is not stable once
-   * addresses are added; hence the tag.
-   */
-  static FixedIp primaryIp(Port p) {
-    String tagged = null;
-    for (String t : p.tags()) {
-      if (t.startsWith(PRIMARY_IP_TAG + "=")) {
-        tagged = t.substring(PRIMARY_IP_TAG.length() + 1);
-      }
-    }
-    if (tagged != null) {
-      for (FixedIp ip : p.fixedIps()) {
-        if (ip.ipAddress() != null && ip.ipAddress().toString().equals(tagged)) {
-          return ip;
-        }
-      }
-    }
-    return p.fixedIps().getFirst();
-  }
-
-  private static int parseIndex(String tagValue) {
-    if (tagValue == null) {
-      return -1;
-    }
-    try {
-      int i = Integer.parseInt(tagValue);
-      return i >= 0 ? i : -1;
-    } catch (NumberFormatException e) {
-      return -1; // tampered with: fall back to Nova's order
-    }
-  }
-
-  private static Instant createdAt(String text) {
-    if (text == null || text.isEmpty()) {
-      return Instant.EPOCH;
-    }
-    try {
-      return Instant.parse(text.endsWith("Z") || text.contains("+") ? text : text + "Z");
-    } catch (DateTimeParseException e) {
-      return Instant.EPOCH;
-    }
-  }
-
-  private static Port withTags(Port p, List<String> tags) {
-    return new Port(
-        p.id(),
-        p.name(),
-        p.networkId(),
-        p.macAddress(),
-        p.status(),
-        p.deviceId(),
-        p.deviceOwner(),
-        p.hostId(),
-        p.vifType(),
-        p.fixedIps(),
-        p.allowedAddressPairs(),
-        p.securityGroups(),
-        p.projectId(),
-        p.description(),
-        p.revisionNumber(),
-        tags,
-        p.createdAt());
   }
 
   /** Exhaustion names the subnet, so that the message says which one ran dry. */
