@@ -63,7 +63,8 @@ import org.junit.jupiter.api.Test;
 public abstract class VpcApiContractTest {
 
   /**
-   * What a provider gives the suite.
+   * What a provider gives the suite. Public, not protected: a protected record's canonical
+   * constructor is protected too, and a subclass in another package cannot call {@code new} on it.
    *
    * @param api the provider under test
    * @param instanceId an instance the suite may attach ENIs to
@@ -73,7 +74,7 @@ public abstract class VpcApiContractTest {
    *     fill for a moment; empty skips the exhaustion test
    * @param cleanup run after each test, after the suite's own cleanup
    */
-  protected record Fixture(
+  public record Fixture(
       VpcApi api,
       String instanceId,
       String subnetId,

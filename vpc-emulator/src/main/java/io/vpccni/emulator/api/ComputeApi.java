@@ -225,7 +225,7 @@ final class ComputeApi implements Api {
     o.put("mac_addr", p.macAddress);
     o.put("port_state", p.status);
     ArrayNode ips = o.putArray("fixed_ips");
-    for (FixedIp ip : p.fixedIps) {
+    for (FixedIp ip : NeutronViews.sortedAsNeutronLists(p.fixedIps)) {
       ObjectNode e = ips.addObject();
       e.put("subnet_id", ip.subnetId());
       e.put("ip_address", ip.ipAddress());

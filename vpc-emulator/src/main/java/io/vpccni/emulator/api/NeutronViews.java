@@ -85,7 +85,9 @@ final class NeutronViews {
     o.put("device_id", p.deviceId);
     o.put("device_owner", p.deviceOwner);
     ArrayNode ips = o.putArray("fixed_ips");
-    for (FixedIp ip : p.fixedIps) {
+    // Listed sorted by address TEXT, as Zed's neutron-server does ("10.0.0.100" before "10.0.0.76",
+    // checked on the real server): a client must not take the first entry as the oldest.
+    for (FixedIp ip : sortedAsNeutronLists(p.fixedIps)) {
       ObjectNode e = ips.addObject();
       e.put("subnet_id", ip.subnetId());
       e.put("ip_address", ip.ipAddress());
@@ -110,5 +112,10 @@ final class NeutronViews {
     o.put("updated_at", p.updatedAt);
     o.put("revision_number", p.revisionNumber);
     return o;
+  }
+
+  /** {@code fixed_ips} in the order neutron-server lists them: by address text. */
+  static java.util.List<FixedIp> sortedAsNeutronLists(java.util.List<FixedIp> ips) {
+    return ips.stream().sorted(java.util.Comparator.comparing(FixedIp::ipAddress)).toList();
   }
 }

@@ -11,11 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Nova's interface attachment API ({@code /servers/{id}/os-interface}), microversion 2.1 (no header
- * sent). Attach and detach are asynchronous in a real cloud: Nova answers before the guest sees the
- * interface, and detach answers 202 before the port's {@code device_id} is cleared. Error bodies
- * ({@code {"itemNotFound":{"code":404,"message":…}}}) become {@link OpenStackApiException} with the
- * key as the type.
+ * Nova's server show ({@code /servers/{id}}) and interface attachment API ({@code
+ * /servers/{id}/os-interface}), microversion 2.1 (no header sent). Attach and detach are
+ * asynchronous in a real cloud: Nova answers before the guest sees the interface, and detach
+ * answers 202 before the port's {@code device_id} is cleared. Error bodies ({@code
+ * {"itemNotFound":{"code":404,"message":…}}}) become {@link OpenStackApiException} with the key as
+ * the type.
  */
 public final class ComputeClient {
   private final Transport transport;
@@ -26,6 +27,22 @@ public final class ComputeClient {
 
   public ComputeClient(OpenStackSession session) {
     this(session, Transport.defaultHttpClient(), Duration.ofSeconds(60));
+  }
+
+  /** {@code GET /servers/{serverId}}. */
+  public Server getServer(String serverId) {
+    JsonNode s =
+        call("GET", "/servers/" + ListFilter.encode(serverId), null, "get server " + serverId)
+            .path("server");
+    JsonNode flavor = s.path("flavor");
+    String flavorName = Json.str(flavor, "original_name");
+    return new Server(
+        Json.str(s, "id"),
+        Json.str(s, "name"),
+        Json.str(s, "status"),
+        flavorName.isEmpty() ? Json.str(flavor, "id") : flavorName,
+        Json.str(s, "OS-EXT-SRV-ATTR:host"),
+        Json.str(s, "OS-EXT-AZ:availability_zone"));
   }
 
   /** {@code POST /servers/{serverId}/os-interface {"interfaceAttachment":{"port_id":…}}}. */

@@ -114,6 +114,27 @@ public final class NeutronClient {
     send("DELETE", "/subnets/" + seg(id), null, "delete subnet " + id);
   }
 
+  /**
+   * {@code GET /v2.0/network-ip-availabilities/{networkId}} (extension {@code
+   * network-ip-availability}): total and used addresses per subnet of the network.
+   */
+  public List<SubnetIpAvailability> getNetworkIpAvailability(String networkId) {
+    JsonNode n =
+        get(
+                "/network-ip-availabilities/" + seg(networkId),
+                "get IP availability of network " + networkId)
+            .path("network_ip_availability");
+    List<SubnetIpAvailability> out = new ArrayList<>();
+    for (JsonNode s : n.path("subnet_ip_availability")) {
+      out.add(
+          new SubnetIpAvailability(
+              Json.str(s, "subnet_id"),
+              s.path("total_ips").asLong(0),
+              s.path("used_ips").asLong(0)));
+    }
+    return out;
+  }
+
   // ---- ports
 
   public Port createPort(PortCreate create) {
@@ -331,6 +352,7 @@ public final class NeutronClient {
         Json.str(n, "project_id"),
         Json.str(n, "description"),
         n.path("revision_number").asLong(0),
-        Json.strings(n, "tags"));
+        Json.strings(n, "tags"),
+        Json.str(n, "created_at"));
   }
 }

@@ -22,14 +22,30 @@ public final class OpenStackApiException extends RuntimeException {
   private final String type;
   private final String detail;
   private final String operation;
+  private final java.time.Duration retryAfter;
 
   public OpenStackApiException(
       int status, String type, String message, String detail, String operation, Throwable cause) {
+    this(status, type, message, detail, operation, cause, null);
+  }
+
+  /**
+   * @param retryAfter the response's {@code Retry-After} (429, 413, 503), or null
+   */
+  public OpenStackApiException(
+      int status,
+      String type,
+      String message,
+      String detail,
+      String operation,
+      Throwable cause,
+      java.time.Duration retryAfter) {
     super(format(status, type, message, operation), cause);
     this.status = status;
     this.type = type == null ? "" : type;
     this.detail = detail == null ? "" : detail;
     this.operation = operation;
+    this.retryAfter = retryAfter;
   }
 
   public OpenStackApiException(int status, String type, String message, String operation) {
@@ -59,6 +75,11 @@ public final class OpenStackApiException extends RuntimeException {
   /** What was attempted, e.g. {@code "update port 5e1c…"}. */
   public String operation() {
     return operation;
+  }
+
+  /** The server's {@code Retry-After} hint, if the response carried one in seconds. */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   /** True for HTTP 404: the object is already gone (STYLE.md rule 8). */

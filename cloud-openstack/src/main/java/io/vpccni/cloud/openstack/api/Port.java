@@ -24,7 +24,8 @@ public record Port(
     String projectId,
     String description,
     long revisionNumber,
-    List<String> tags) {
+    List<String> tags,
+    String createdAt) {
   public Port {
     fixedIps = List.copyOf(fixedIps);
     allowedAddressPairs = List.copyOf(allowedAddressPairs);

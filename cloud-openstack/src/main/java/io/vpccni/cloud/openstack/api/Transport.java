@@ -60,7 +60,11 @@ final class Transport {
     }
     int status = response.statusCode();
     if (status < 200 || status > 299) {
-      throw error(status, response.body(), operation);
+      throw error(
+          status,
+          response.body(),
+          operation,
+          retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
     }
     return Json.parse(response.body(), operation);
   }
@@ -106,6 +110,12 @@ final class Transport {
    * anything else keeps the (abbreviated) text as the message and has an empty type.
    */
   static OpenStackApiException error(int status, String body, String operation) {
+    return error(status, body, operation, null);
+  }
+
+  /** As {@link #error(int, String, String)}, keeping the {@code Retry-After} hint (or null). */
+  static OpenStackApiException error(
+      int status, String body, String operation, Duration retryAfter) {
     JsonNode root;
     try {
       root = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
@@ -121,23 +131,49 @@ final class Transport {
             Json.str(neutron, "message"),
             Json.str(neutron, "detail"),
             operation,
-            null);
+            null,
+            retryAfter);
       }
       JsonNode keystone = root.get("error");
       if (keystone != null && keystone.isObject() && keystone.has("title")) {
         return new OpenStackApiException(
-            status, Json.str(keystone, "title"), Json.str(keystone, "message"), operation);
+            status,
+            Json.str(keystone, "title"),
+            Json.str(keystone, "message"),
+            "",
+            operation,
+            null,
+            retryAfter);
       }
       if (root.size() == 1) {
         Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator();
         Map.Entry<String, JsonNode> only = it.next();
         if (only.getValue().isObject() && only.getValue().has("message")) {
           return new OpenStackApiException(
-              status, only.getKey(), Json.str(only.getValue(), "message"), operation);
+              status,
+              only.getKey(),
+              Json.str(only.getValue(), "message"),
+              "",
+              operation,
+              null,
+              retryAfter);
         }
       }
     }
-    return new OpenStackApiException(status, "", abbreviate(body), operation);
+    return new OpenStackApiException(status, "", abbreviate(body), "", operation, null, retryAfter);
+  }
+
+  /** {@code Retry-After} in seconds; an HTTP date or garbage gives null. */
+  static Duration retryAfter(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(value.strip());
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   static String abbreviate(String body) {

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>The class is skipped, with the cause, only when the Debian packages cannot be installed (apt
  * fails, or they are missing and we are not root, or we are not root to run PostgreSQL as its
- * user). Any later failure (schema, server start) fails the tests.
+ * user). Any later failure (schema, server start) fails the tests. Public so that the provider's
+ * contract test ({@code io.vpccni.cloud.openstack}) shares the one server.
  */
-final class RealNeutronServer implements AutoCloseable {
+public final class RealNeutronServer implements AutoCloseable {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(RealNeutronServer.class);
 
@@ -43,7 +44,7 @@ final class RealNeutronServer implements AutoCloseable {
   }
 
   /** The extension: {@code @ExtendWith(RealNeutronServer.Extension.class)}. */
-  static final class Extension implements ExecutionCondition, ParameterResolver {
+  public static final class Extension implements ExecutionCondition, ParameterResolver {
     // A condition rather than an assumption in beforeAll: surefire reports a disabled class as
     // skipped with the reason, while a class-level assumption shows up as "Tests run: 0".
     @Override
@@ -127,6 +128,11 @@ final class RealNeutronServer implements AutoCloseable {
         server.close();
       }
     }
+  }
+
+  /** The Neutron endpoint, e.g. {@code http://127.0.0.1:9696}. */
+  public URI endpoint() {
+    return endpoint;
   }
 
   @Override
