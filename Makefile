@@ -5,7 +5,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
 APT_PACKAGES := iproute2 nftables iptables iperf3 iputils-ping containernetworking-plugins containerd runc busybox-static procps util-linux jq
 
-.PHONY: help deps build test unit check format demo bench clean
+.PHONY: help deps build test unit check format demo demo-node bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -31,8 +31,11 @@ unit: ## unit tests only (no root, no namespaces, no real neutron-server)
 test: build ## all tests: unit, namespace (root), runtime and real neutron-server (installs it) tests
 	$(MVN) verify
 
-demo: build ## two nodes of a stand-in VPC, an agent each, 10 pods through the real CNI binary, matrix, pool table
+demo: build ## local cluster (VPC emulator, API server stand-in, controller, 2 agents), 10 pods through the real CNI binary, matrix, pools, teardown
 	scripts/demo.sh
+
+demo-node: build ## one node on a static stand-in VPC (no controller): the node side alone
+	scripts/demo-node.sh
 
 bench: build ## benchmarks; reports in bench/results/
 	scripts/bench.sh

@@ -101,12 +101,12 @@ public final class CliMain {
               p.integer("free"));
       out()
           .printf(
-              "%-20s %-18s %-5s %-6s %-18s %5s %5s%n",
+              "%-36s %-18s %-5s %-6s %-18s %5s %5s%n",
               "ENI", "MAC", "DEV", "TABLE", "SUBNET", "IPS", "USED");
       for (JsonObject e : s.objects("enis")) {
         out()
             .printf(
-                "%-20s %-18s %-5d %-6d %-18s %5d %5d%n",
+                "%-36s %-18s %-5d %-6d %-18s %5d %5d%n",
                 e.string("id"),
                 e.string("mac"),
                 e.integer("deviceIndex"),

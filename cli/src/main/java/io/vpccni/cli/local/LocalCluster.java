@@ -142,7 +142,7 @@ public final class LocalCluster {
               + net
               + "\",\"flavor."
               + INSTANCE_TYPE
-              + "\":\"3x10\"},\"warmPool\":{\"warmIps\":5,\"releaseDelaySeconds\":30}}");
+              + "\":\"3x9\"},\"warmPool\":{\"warmIps\":5,\"releaseDelaySeconds\":30}}");
       Process controller =
           start(
               "controller",

@@ -164,11 +164,12 @@ public final class LocalCommand {
             .println("pod: the name must be 1-21 lower-case letters, digits or '-', not " + name);
         return 2;
       }
-      spec.commandLine()
-          .getOut()
-          .print(
-              new LocalCluster(dir, dist())
-                  .pod(verb.toUpperCase(java.util.Locale.ROOT), name, node));
+      var out = spec.commandLine().getOut();
+      out.println(
+          new LocalCluster(dir, dist())
+              .pod(verb.toUpperCase(java.util.Locale.ROOT), name, node)
+              .strip());
+      out.flush();
       return 0;
     }
   }

@@ -124,6 +124,8 @@ public final class NamespaceDataPlane implements VpcListener, AutoCloseable {
     MacAddress mac = MacAddress.parse(port.macAddress);
     Link end = fab.vethAdd(new VethSpec(fabricEnd, "eth" + deviceIndex, node, MTU, null, mac));
     Sysctl.set(fabric, "net.ipv4.conf", fabricEnd, "proxy_arp", "1");
+    // An SDN's ARP proxy answers at once; Linux delays proxy replies by up to 0.8 s by default.
+    Sysctl.set(fabric, "net.ipv4.neigh", fabricEnd, "proxy_delay", "0");
     Sysctl.set(fabric, "net.ipv4.conf", fabricEnd, "rp_filter", "0");
     fab.linkSetUp(end.index());
     for (FixedIp ip : port.fixedIps) {
