@@ -29,7 +29,20 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCluster {
   static final String SUBNET = "10.0.0.0/16";
   static final String GATEWAY = "10.0.0.1";
-  static final String INSTANCE_TYPE = "m5.large";
+
+  /** Tunables of a local cluster; the defaults are what `local up` uses. */
+  public record Options(
+      int nodes,
+      String instanceType,
+      long ipCooldownSeconds,
+      int warmIps,
+      int releaseDelaySeconds,
+      int gcPeriodSeconds,
+      int gcGraceSeconds) {
+    public static Options defaults(int nodes) {
+      return new Options(nodes, "c5.xlarge", 180, 5, 30, 30, 60);
+    }
+  }
 
   private final Path dir;
   private final Path dist;
@@ -46,6 +59,11 @@ public final class LocalCluster {
 
   /** Starts everything; returns the cluster description (also written to cluster.json). */
   public JsonObject up(int nodes, java.util.function.Consumer<String> progress) throws Exception {
+    return up(Options.defaults(nodes), progress);
+  }
+
+  public JsonObject up(Options opt, java.util.function.Consumer<String> progress) throws Exception {
+    int nodes = opt.nodes();
     if (Files.exists(descriptionFile())) {
       throw new IllegalStateException(
           "a local cluster is already up in " + dir + " (run: vpc-cni-cli local down)");
@@ -114,10 +132,10 @@ public final class LocalCluster {
       d.put("networkId", net).put("subnetId", subnet);
       List<Object> nodeList = new ArrayList<>();
       for (int k = 1; k <= nodes; k++) {
-        nodeList.add(instance(vpc, prefix, "node" + k, subnet).map());
+        nodeList.add(instance(vpc, prefix, "node" + k, subnet, opt.instanceType()).map());
       }
       d.put("nodes", nodeList);
-      d.put("vpcHost", instance(vpc, prefix, "vpchost", subnet));
+      d.put("vpcHost", instance(vpc, prefix, "vpchost", subnet, opt.instanceType()));
 
       progress.accept("registering the nodes with the API server");
       for (Object o : nodeList) {
@@ -127,22 +145,32 @@ public final class LocalCluster {
 
       progress.accept("starting the controller (provider openstack → emulator)");
       Path ccfg = dir.resolve("controller.json");
-      Files.writeString(
-          ccfg,
-          "{\"clusterId\":\"local-"
-              + prefix
-              + "\",\"provider\":\"openstack\",\"kubeconfig\":\""
-              + kubeconfig
-              + "\",\"leaseNamespace\":\"default\",\"leaseDurationSeconds\":5,\"resyncSeconds\":5,\"gcPeriodSeconds\":30,\"gcGraceSeconds\":60,"
-              + "\"providerSettings\":{\"endpoint.network\":\""
-              + vpc
-              + "/v2.0\",\"endpoint.compute\":\""
-              + vpc
-              + "/v2.1\",\"network\":\""
-              + net
-              + "\",\"flavor."
-              + INSTANCE_TYPE
-              + "\":\"3x9\"},\"warmPool\":{\"warmIps\":5,\"releaseDelaySeconds\":30}}");
+      Map<String, Object> settings = new LinkedHashMap<>();
+      settings.put("endpoint.network", vpc + "/v2.0");
+      settings.put("endpoint.compute", vpc + "/v2.1");
+      settings.put("network", net);
+      // the emulator's catalogue counts each ENI's primary IP; the SPI counts secondary IPs only
+      for (JsonObject t : get(vpc + "/emulator/instance-types").objects("instance_types")) {
+        settings.put(
+            "flavor." + t.string("name"),
+            t.integer("max_enis") + "x" + (t.integer("ips_per_eni") - 1));
+      }
+      Map<String, Object> warm = new LinkedHashMap<>();
+      warm.put("warmIps", opt.warmIps());
+      warm.put("releaseDelaySeconds", opt.releaseDelaySeconds());
+      Map<String, Object> cc = new LinkedHashMap<>();
+      cc.put("clusterId", "local-" + prefix);
+      cc.put("provider", "openstack");
+      cc.put("kubeconfig", kubeconfig.toString());
+      cc.put("leaseNamespace", "default");
+      cc.put("leaseDurationSeconds", 5);
+      cc.put("resyncSeconds", 5);
+      cc.put("gcPeriodSeconds", opt.gcPeriodSeconds());
+      cc.put("gcGraceSeconds", opt.gcGraceSeconds());
+      cc.put("providerSettings", settings);
+      cc.put("warmPool", warm);
+      Files.writeString(ccfg, Json.write(cc));
+      d.put("clusterId", "local-" + prefix);
       Process controller =
           start(
               "controller",
@@ -170,7 +198,9 @@ public final class LocalCluster {
                 + n.string("netns")
                 + "\",\"eniSource\":\"kubernetes\",\"kubeconfig\":\""
                 + kubeconfig
-                + "\",\"metricsAddress\":\"127.0.0.1:0\"}");
+                + "\",\"metricsAddress\":\"127.0.0.1:0\",\"ipCooldownSeconds\":"
+                + opt.ipCooldownSeconds()
+                + "}");
         Process agent =
             start(
                 n.string("name") + "-agent",
@@ -201,7 +231,7 @@ public final class LocalCluster {
     }
   }
 
-  private JsonObject instance(String vpc, String prefix, String name, String subnet)
+  private JsonObject instance(String vpc, String prefix, String name, String subnet, String type)
       throws Exception {
     JsonObject inst =
         post(
@@ -209,7 +239,7 @@ public final class LocalCluster {
                 "{\"instance\":{\"name\":\""
                     + name
                     + "\",\"instance_type\":\""
-                    + INSTANCE_TYPE
+                    + type
                     + "\",\"subnet_id\":\""
                     + subnet
                     + "\"}}")
