@@ -358,5 +358,12 @@ public final class CniLatencyBench {
     if (vpc != null) {
       vpc.close();
     }
+    try (var files = Files.walk(work)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      System.err.println("could not remove " + work + ": " + e.getMessage());
+    }
   }
 }
