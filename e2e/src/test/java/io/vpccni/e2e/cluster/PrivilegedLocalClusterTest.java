@@ -6,18 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
-import io.vpccni.crd.NodeEni;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,22 +51,24 @@ class PrivilegedLocalClusterTest {
       List<String> ips = new ArrayList<>();
       for (int node = 1; node <= 2; node++) {
         for (int i = 0; i < PODS_PER_NODE; i++) {
-          ips.add(addWithRetry(cluster, "n" + node + "p" + i, node));
+          ips.add(LocalClusterSupport.addWithRetry(cluster, "n" + node + "p" + i, node));
         }
       }
       assertThat(new HashSet<>(ips)).as("every pod has its own address").hasSize(2 * PODS_PER_NODE);
-      assertThat(nodeEni(kube, "node1").getSpec().enis.size())
+      assertThat(LocalClusterSupport.nodeEni(kube, "node1").getSpec().enis.size())
           .as("the pool grew past one ENI")
           .isGreaterThan(1);
 
       String host = d.object("vpcHost").string("ip");
       for (int i = 0; i < PODS_PER_NODE; i += 7) {
         String from = prefix + "-pod-n1p" + i;
-        assertThat(ping(from, ips.get(PODS_PER_NODE + i)))
+        assertThat(LocalClusterSupport.ping(from, ips.get(PODS_PER_NODE + i)))
             .as("node1 pod %d -> node2 pod", i)
             .isTrue();
-        assertThat(ping(from, host)).as("node1 pod %d -> VPC host", i).isTrue();
-        assertThat(ping(prefix + "-pod-n2p" + i, d.objects("nodes").get(1).string("ip")))
+        assertThat(LocalClusterSupport.ping(from, host)).as("node1 pod %d -> VPC host", i).isTrue();
+        assertThat(
+                LocalClusterSupport.ping(
+                    prefix + "-pod-n2p" + i, d.objects("nodes").get(1).string("ip")))
             .as("pod -> its node")
             .isTrue();
       }
@@ -87,96 +82,31 @@ class PrivilegedLocalClusterTest {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> totalIps(nodeEni(kube, "node1")) <= 10);
+          .until(
+              () -> LocalClusterSupport.totalIps(LocalClusterSupport.nodeEni(kube, "node1")) <= 10);
 
       String vpc = d.string("vpcUrl");
       String node2Instance = d.objects("nodes").get(1).string("instanceId");
-      assertThat(portsOf(vpc, node2Instance)).as("node2 has secondary ENIs").hasSizeGreaterThan(1);
+      assertThat(LocalClusterSupport.portsOf(vpc, node2Instance))
+          .as("node2 has secondary ENIs")
+          .hasSizeGreaterThan(1);
       kube.nodes().withName("node2").delete();
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> portsOf(vpc, node2Instance).size() == 1); // only its primary port is left
+          .until(
+              () ->
+                  LocalClusterSupport.portsOf(vpc, node2Instance).size()
+                      == 1); // only its primary port is left
 
-      String leaked = leakEni(vpc, d.string("networkId"), d.string("clusterId"));
+      String leaked =
+          LocalClusterSupport.leakEni(vpc, d.string("networkId"), d.string("clusterId"));
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> status(vpc + "/v2.0/ports/" + leaked) == 404);
+          .until(() -> LocalClusterSupport.status(vpc + "/v2.0/ports/" + leaked) == 404);
     } finally {
       cluster.down(msg -> {});
     }
-  }
-
-  static String addWithRetry(LocalCluster cluster, String name, int node) throws Exception {
-    Exception last = null;
-    for (int attempt = 0; attempt < 60; attempt++) {
-      try {
-        String out = cluster.pod("ADD", name, node);
-        String a = Json.parseObject(out).objects("ips").get(0).string("address");
-        return a.substring(0, a.indexOf('/'));
-      } catch (IllegalStateException e) {
-        last = e; // no free IP yet: the controller is growing the pool (code 11)
-        cluster.pod("DEL", name, node);
-        Thread.sleep(1000);
-      }
-    }
-    throw new AssertionError("pod " + name + " never got an address", last);
-  }
-
-  static NodeEni nodeEni(KubernetesClient kube, String node) {
-    return kube.resources(NodeEni.class).withName(node).get();
-  }
-
-  static int totalIps(NodeEni n) {
-    return n.getSpec().enis.stream().mapToInt(e -> e.ips.size()).sum();
-  }
-
-  static boolean ping(String ns, String ip) throws Exception {
-    Process p =
-        new ProcessBuilder("ip", "netns", "exec", ns, "ping", "-c1", "-W2", "-q", ip)
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor() == 0;
-  }
-
-  static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  static List<JsonObject> portsOf(String vpc, String instance) throws Exception {
-    String body =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(vpc + "/v2.0/ports?device_id=" + instance))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return Json.parseObject(body).objects("ports");
-  }
-
-  static int status(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-        .statusCode();
-  }
-
-  /** A port with our ownership tags that nobody attaches, as a controller crash would leave. */
-  static String leakEni(String vpc, String network, String clusterId) throws Exception {
-    String body =
-        "{\"port\":{\"network_id\":\""
-            + network
-            + "\",\"name\":\"leaked\",\"tags\":[\"vpc-cni:cluster="
-            + clusterId
-            + "\",\"vpc-cni:node=node1\",\"vpc-cni:created-at="
-            + Instant.now().toString()
-            + "\"]}}";
-    String resp =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(vpc + "/v2.0/ports"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return Json.parseObject(resp).object("port").string("id");
   }
 }
