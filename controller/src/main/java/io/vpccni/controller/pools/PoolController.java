@@ -172,6 +172,7 @@ public final class PoolController implements AutoCloseable {
     Set<String> ready = new HashSet<>(status.releaseReady);
     ready.retainAll(releasing);
     List<NodeEniSpec.Eni> cloud = ops.enis(name);
+    boolean changed = false; // list the cloud again only after a write (each list costs calls)
     for (NodeEniSpec.Eni e : cloud) {
       List<String> acked = e.ips.stream().filter(ready::contains).toList();
       if (detaching.contains(e.id) && ready.containsAll(e.ips)) {
@@ -179,13 +180,17 @@ public final class PoolController implements AutoCloseable {
         ops.deleteEni(name, e.id);
         releasing.removeAll(e.ips);
         detaching.remove(e.id);
+        changed = true;
       } else if (!acked.isEmpty() && !detaching.contains(e.id)) {
         ops.unassignIps(name, e.id, acked.stream().map(IpAddress::parse).toList());
         releasing.removeAll(acked);
+        changed = true;
       }
     }
     releasing.removeAll(status.inUse); // a pod took it before the agent saw the request: keep it
-    cloud = ops.enis(name);
+    if (changed) {
+      cloud = ops.enis(name);
+    }
 
     // 2. plan and apply
     Set<IpAddress> inUse = parse(status.inUse);
@@ -218,9 +223,11 @@ public final class PoolController implements AutoCloseable {
     }
     for (PoolPlan.Assign a : plan.assign()) {
       ops.assignIps(name, a.eniId(), a.count());
+      changed = true;
     }
     for (PoolPlan.CreateEni c : plan.create()) {
       ops.createAndAttachEni(name, c.deviceIndex(), c.ips());
+      changed = true;
     }
     for (PoolPlan.Unassign u : plan.unassign()) {
       u.ips().forEach(ip -> releasing.add(ip.toString()));
@@ -234,7 +241,7 @@ public final class PoolController implements AutoCloseable {
     }
 
     // 3. write the spec from the cloud's view
-    List<NodeEniSpec.Eni> fresh = ops.enis(name);
+    List<NodeEniSpec.Eni> fresh = changed ? ops.enis(name) : cloud;
     for (NodeEniSpec.Eni e : fresh) {
       if (detaching.contains(e.id)) {
         e.state = "Detaching";

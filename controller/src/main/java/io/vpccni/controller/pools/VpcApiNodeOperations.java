@@ -39,6 +39,13 @@ public final class VpcApiNodeOperations implements NodeOperations {
   private final Clock clock;
   private final Map<String, Subnet> subnets = new ConcurrentHashMap<>();
 
+  /** Instance descriptions, kept briefly: type, quotas and primary ENI do not change under us. */
+  private final Map<String, Cached> instances = new ConcurrentHashMap<>();
+
+  private record Cached(io.vpccni.cloud.Instance instance, java.time.Instant at) {}
+
+  static final java.time.Duration INSTANCE_TTL = java.time.Duration.ofSeconds(60);
+
   /**
    * @param instanceIdOf the cloud instance id of a node (from its providerID), empty if unknown
    */
@@ -58,10 +65,17 @@ public final class VpcApiNodeOperations implements NodeOperations {
     if (id.isEmpty()) {
       return Optional.empty();
     }
+    Cached c = instances.get(id.get());
+    if (c != null && c.at().plus(INSTANCE_TTL).isAfter(clock.instant())) {
+      return Optional.of(new CloudInstance(c.instance()));
+    }
     try {
-      return Optional.of(new CloudInstance(api.describeInstance(id.get())));
+      io.vpccni.cloud.Instance i = api.describeInstance(id.get());
+      instances.put(id.get(), new Cached(i, clock.instant()));
+      return Optional.of(new CloudInstance(i));
     } catch (CloudException e) {
       if (e.reason() == CloudException.Reason.NOT_FOUND) {
+        instances.remove(id.get());
         return Optional.empty();
       }
       throw e;

@@ -18,7 +18,7 @@ final class LocalClusterSupport {
 
   static String addWithRetry(LocalCluster cluster, String name, int node) throws Exception {
     Exception last = null;
-    for (int attempt = 0; attempt < 60; attempt++) {
+    for (int attempt = 0; attempt < 120; attempt++) { // bounded: 2 minutes per pod
       try {
         String out = cluster.pod("ADD", name, node);
         String a = Json.parseObject(out).objects("ips").get(0).string("address");
