@@ -106,7 +106,8 @@ public final class ControllerMain {
         new VpcApiNodeOperations(
             api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC());
     PoolController pools =
-        new PoolController(kube, ops, config.warmPool(), Clock.systemUTC(), config.resync());
+        new PoolController(
+            kube, ops, config.warmPool(), Clock.systemUTC(), config.resync(), config.cloudResync());
     EniGarbageCollector gc =
         new EniGarbageCollector(
             api,

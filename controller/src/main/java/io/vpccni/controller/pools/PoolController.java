@@ -43,10 +43,15 @@ import org.slf4j.MDC;
  *   <li>plans from the cloud's view of the ENIs and the agent's status ({@link PoolPlanner}), logs
  *       the plan whole, and applies it: assigns and create-attach at once; IPs and ENIs to give
  *       back only enter the release handshake ({@code spec.releaseIps}, ENI state Detaching);
- *   <li>writes the spec from the cloud's view.
+ *   <li>writes the spec from the cloud's view, only when it differs from what is there.
  * </ol>
  *
- * A node that is gone from the API gets its ENIs deleted and its NodeENI removed.
+ * The cloud's view is a {@link CloudRecord} per node: listed once, then kept from the results of
+ * the controller's own calls and listed again every {@code cloudResync}, after a failed call, or
+ * while an ENI is attaching. A sync that changes nothing (most of them: pods come and go within the
+ * warm pool) makes no cloud call at all.
+ *
+ * <p>A node that is gone from the API gets its ENIs deleted and its NodeENI removed.
  */
 public final class PoolController implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(PoolController.class);
@@ -60,6 +65,12 @@ public final class PoolController implements AutoCloseable {
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Map<String, Instant> excessSince = new ConcurrentHashMap<>();
+  private final Map<String, CloudRecord> records = new ConcurrentHashMap<>();
+  private final Duration cloudResync;
+
+  /** How long an ENI we created is kept in the record while a listing does not show it yet. */
+  static final Duration VISIBILITY_GRACE = Duration.ofSeconds(60);
+
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("pool-resync").daemon(true).unstarted(r));
@@ -72,8 +83,10 @@ public final class PoolController implements AutoCloseable {
       NodeOperations ops,
       WarmPoolConfig warm,
       Clock clock,
-      Duration resync) {
+      Duration resync,
+      Duration cloudResync) {
     this.kube = kube;
+    this.cloudResync = cloudResync;
     this.ops = ops;
     this.warm = warm;
     this.clock = clock;
@@ -162,6 +175,23 @@ public final class PoolController implements AutoCloseable {
     if (ne == null) {
       ne = create(name, inst.get());
     }
+    CloudRecord record =
+        records.computeIfAbsent(
+            name, n -> new CloudRecord(() -> ops.enis(n), clock, cloudResync, VISIBILITY_GRACE));
+    try {
+      reconcile(name, ne, inst.get(), record);
+    } catch (RuntimeException e) {
+      record.invalidate(); // a call failed: what it did is unknown until the cloud is listed
+      throw e;
+    }
+    if (record.needsListing()) {
+      // an ENI is still attaching: look again soon rather than at the next resync
+      timer.schedule(() -> enqueue(name), 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void reconcile(
+      String name, NodeEni ne, NodeOperations.Instance inst, CloudRecord record) {
     NodeEniSpec spec = ne.getSpec();
     NodeEniStatus status = ne.getStatus() == null ? new NodeEniStatus() : ne.getStatus();
     Set<String> detaching = new HashSet<>();
@@ -171,26 +201,23 @@ public final class PoolController implements AutoCloseable {
     // 1. finish acknowledged releases
     Set<String> ready = new HashSet<>(status.releaseReady);
     ready.retainAll(releasing);
-    List<NodeEniSpec.Eni> cloud = ops.enis(name);
-    boolean changed = false; // list the cloud again only after a write (each list costs calls)
+    List<NodeEniSpec.Eni> cloud = record.enis();
     for (NodeEniSpec.Eni e : cloud) {
       List<String> acked = e.ips.stream().filter(ready::contains).toList();
       if (detaching.contains(e.id) && ready.containsAll(e.ips)) {
         logger.info("deleting ENI {} of node {}: all its IPs released", e.id, name);
         ops.deleteEni(name, e.id);
+        record.deleted(e.id);
         releasing.removeAll(e.ips);
         detaching.remove(e.id);
-        changed = true;
       } else if (!acked.isEmpty() && !detaching.contains(e.id)) {
         ops.unassignIps(name, e.id, acked.stream().map(IpAddress::parse).toList());
+        record.unassigned(e.id, acked);
         releasing.removeAll(acked);
-        changed = true;
       }
     }
     releasing.removeAll(status.inUse); // a pod took it before the agent saw the request: keep it
-    if (changed) {
-      cloud = ops.enis(name);
-    }
+    cloud = record.enis();
 
     // 2. plan and apply
     Set<IpAddress> inUse = parse(status.inUse);
@@ -204,9 +231,9 @@ public final class PoolController implements AutoCloseable {
           e.ips.stream().filter(ip -> !releasing.contains(ip)).map(IpAddress::parse).toList();
       enis.add(new NodePoolState.Eni(e.id, e.deviceIndex, ips, "Attached".equals(e.state)));
     }
-    NodeOperations.Instance i = inst.get();
     NodePoolState state =
-        new NodePoolState(name, i.maxEnis(), i.ipsPerEni(), enis, inUse, cooling, status.demand);
+        new NodePoolState(
+            name, inst.maxEnis(), inst.ipsPerEni(), enis, inUse, cooling, status.demand);
     Instant now = clock.instant();
     if (PoolPlanner.excess(state, warm) > 0) {
       excessSince.putIfAbsent(name, now);
@@ -221,14 +248,7 @@ public final class PoolController implements AutoCloseable {
     if (!plan.isEmpty()) {
       logger.info("plan for node {}: {}; {}", name, plan.reason(), plan);
     }
-    for (PoolPlan.Assign a : plan.assign()) {
-      ops.assignIps(name, a.eniId(), a.count());
-      changed = true;
-    }
-    for (PoolPlan.CreateEni c : plan.create()) {
-      ops.createAndAttachEni(name, c.deviceIndex(), c.ips());
-      changed = true;
-    }
+    apply(name, plan, record);
     for (PoolPlan.Unassign u : plan.unassign()) {
       u.ips().forEach(ip -> releasing.add(ip.toString()));
     }
@@ -240,18 +260,109 @@ public final class PoolController implements AutoCloseable {
       excessSince.remove(name);
     }
 
-    // 3. write the spec from the cloud's view
-    List<NodeEniSpec.Eni> fresh = changed ? ops.enis(name) : cloud;
+    // 3. write the spec from the record (the cloud's view plus our own calls' results)
+    List<NodeEniSpec.Eni> fresh = record.enis();
     for (NodeEniSpec.Eni e : fresh) {
       if (detaching.contains(e.id)) {
         e.state = "Detaching";
       }
+    }
+    NodeEniSpec wanted = copySpec(spec);
+    wanted.enis = fresh;
+    wanted.releaseIps = new ArrayList<>(releasing);
+    wanted.warmPool = warmPool();
+    var json = kube.getKubernetesSerialization();
+    if (json.asJson(wanted).equals(json.asJson(spec))) {
+      return; // nothing new: an update would only wake every watcher
     }
     NodeEni latest = kube.resources(NodeEni.class).withName(name).get();
     latest.getSpec().enis = fresh;
     latest.getSpec().releaseIps = new ArrayList<>(releasing);
     latest.getSpec().warmPool = warmPool();
     kube.resources(NodeEni.class).resource(latest).update();
+  }
+
+  /**
+   * Performs the plan's assigns and create-and-attaches. Calls for different ENIs run at once (each
+   * ENI's own calls in order), so a node that needs three ENIs waits for one round trip of create
+   * and attach, not three; the shared rate limit still bounds the controller as a whole. Every
+   * result goes into the record; the first failure is rethrown after all calls ended.
+   */
+  private void apply(String name, PoolPlan plan, CloudRecord record) {
+    Map<String, List<PoolPlan.Assign>> byEni = new java.util.LinkedHashMap<>();
+    plan.assign().forEach(a -> byEni.computeIfAbsent(a.eniId(), k -> new ArrayList<>()).add(a));
+    List<java.util.concurrent.Callable<Runnable>> calls = new ArrayList<>();
+    byEni.forEach(
+        (eniId, assigns) ->
+            calls.add(
+                () -> {
+                  List<IpAddress> got = new ArrayList<>();
+                  RuntimeException failed = null;
+                  for (PoolPlan.Assign a : assigns) {
+                    try {
+                      got.addAll(ops.assignIps(name, eniId, a.count()));
+                    } catch (RuntimeException e) {
+                      failed = e;
+                      break;
+                    }
+                  }
+                  RuntimeException f = failed;
+                  return () -> {
+                    record.assigned(eniId, got);
+                    if (f != null) {
+                      throw f;
+                    }
+                  };
+                }));
+    for (PoolPlan.CreateEni c : plan.create()) {
+      calls.add(
+          () -> {
+            NodeEniSpec.Eni eni = ops.createAndAttachEni(name, c.deviceIndex(), c.ips());
+            return () -> record.added(eni);
+          });
+    }
+    if (calls.isEmpty()) {
+      return;
+    }
+    RuntimeException first = null;
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var futures = new ArrayList<java.util.concurrent.Future<Runnable>>();
+      for (var call : calls) {
+        futures.add(pool.submit(call));
+      }
+      for (var f : futures) {
+        try {
+          f.get().run(); // record the result on this thread (the record is not thread-safe)
+        } catch (java.util.concurrent.ExecutionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException(e.getCause());
+          first = first == null ? cause : first;
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while applying the plan of " + name, e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static NodeEniSpec copySpec(NodeEniSpec s) {
+    NodeEniSpec c = new NodeEniSpec();
+    c.nodeName = s.nodeName;
+    c.instanceId = s.instanceId;
+    c.instanceType = s.instanceType;
+    c.maxEnis = s.maxEnis;
+    c.ipsPerEni = s.ipsPerEni;
+    c.enis = s.enis;
+    c.warmPool = s.warmPool;
+    c.releaseIps = s.releaseIps;
+    return c;
   }
 
   private NodeEni create(String name, NodeOperations.Instance i) {
@@ -279,6 +390,7 @@ public final class PoolController implements AutoCloseable {
     }
     kube.resources(NodeEni.class).withName(name).delete();
     excessSince.remove(name);
+    records.remove(name);
   }
 
   private NodeEniSpec.WarmPool warmPool() {

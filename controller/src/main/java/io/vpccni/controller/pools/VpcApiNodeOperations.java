@@ -39,12 +39,15 @@ public final class VpcApiNodeOperations implements NodeOperations {
   private final Clock clock;
   private final Map<String, Subnet> subnets = new ConcurrentHashMap<>();
 
-  /** Instance descriptions, kept briefly: type, quotas and primary ENI do not change under us. */
+  /**
+   * Instance descriptions, kept for {@link #INSTANCE_TTL}: type, quotas, subnet, security groups
+   * and primary ENI of a running instance do not change under us (a resize restarts the node).
+   */
   private final Map<String, Cached> instances = new ConcurrentHashMap<>();
 
   private record Cached(io.vpccni.cloud.Instance instance, java.time.Instant at) {}
 
-  static final java.time.Duration INSTANCE_TTL = java.time.Duration.ofSeconds(60);
+  static final java.time.Duration INSTANCE_TTL = java.time.Duration.ofMinutes(10);
 
   /**
    * @param instanceIdOf the cloud instance id of a node (from its providerID), empty if unknown

@@ -14,6 +14,16 @@ final class FakeNodeOperations implements NodeOperations {
   final Map<String, Instance> instances = new LinkedHashMap<>();
   final Map<String, Map<String, NodeEniSpec.Eni>> enis = new LinkedHashMap<>();
   final AtomicInteger calls = new AtomicInteger();
+  final AtomicInteger lists = new AtomicInteger();
+
+  /** Thrown (once) by the next assign, if set. */
+  volatile RuntimeException failNextAssign;
+
+  /** If set, every create-and-attach waits here (outside the lock) before it acts. */
+  volatile java.util.concurrent.CountDownLatch createGate;
+
+  final AtomicInteger createsInFlight = new AtomicInteger();
+  final AtomicInteger maxCreatesInFlight = new AtomicInteger();
   private int nextHost = 20;
 
   @Override
@@ -23,6 +33,7 @@ final class FakeNodeOperations implements NodeOperations {
 
   @Override
   public synchronized List<NodeEniSpec.Eni> enis(String node) {
+    lists.incrementAndGet();
     List<NodeEniSpec.Eni> out = new ArrayList<>();
     for (NodeEniSpec.Eni e : enis.getOrDefault(node, Map.of()).values()) {
       out.add(copy(e));
@@ -33,6 +44,11 @@ final class FakeNodeOperations implements NodeOperations {
   @Override
   public synchronized List<IpAddress> assignIps(String node, String eniId, int count) {
     calls.incrementAndGet();
+    RuntimeException fail = failNextAssign;
+    if (fail != null) {
+      failNextAssign = null;
+      throw fail;
+    }
     NodeEniSpec.Eni e = enis.get(node).get(eniId);
     List<IpAddress> got = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -44,7 +60,25 @@ final class FakeNodeOperations implements NodeOperations {
   }
 
   @Override
-  public synchronized NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips) {
+  public NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips) {
+    int now = createsInFlight.incrementAndGet();
+    maxCreatesInFlight.accumulateAndGet(now, Math::max);
+    try {
+      var gate = createGate;
+      if (gate != null) {
+        gate.countDown();
+        gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      return createLocked(node, deviceIndex, ips);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      createsInFlight.decrementAndGet();
+    }
+  }
+
+  private synchronized NodeEniSpec.Eni createLocked(String node, int deviceIndex, int ips) {
     calls.incrementAndGet();
     NodeEniSpec.Eni e = new NodeEniSpec.Eni();
     e.id = node + "-eni-" + deviceIndex;

@@ -1,6 +1,7 @@
 package io.vpccni.controller.pools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -43,6 +44,7 @@ class PoolControllerTest {
             cloud,
             new WarmPoolConfig(4, 0, 0, 0, 0, Duration.ZERO, 10),
             Clock.systemUTC(),
+            Duration.ofHours(1),
             Duration.ofHours(1));
   }
 
@@ -139,5 +141,85 @@ class PoolControllerTest {
     } finally {
       pools.close();
     }
+  }
+
+  @Test
+  void syncsThatChangeNothingMakeNoCloudCallAndWriteNothing() {
+    pools.close();
+    // the defaults' hysteresis: 5 free IPs above the warm target are tolerated
+    pools =
+        new PoolController(
+            client,
+            cloud,
+            new WarmPoolConfig(4, 0, 0, 0, 5, Duration.ofMinutes(5), 10),
+            Clock.systemUTC(),
+            Duration.ofHours(1),
+            Duration.ofHours(1));
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    pools.sync("n1");
+    agentReports(List.of(nodeEni().getSpec().enis.getFirst().ips.getFirst()), 0, List.of());
+    pools.sync("n1"); // one pod in use: warm 4 beyond it, so the pool grows to 5 once
+    List<String> ips = nodeEni().getSpec().enis.getFirst().ips;
+    int calls = cloud.calls.get();
+    int lists = cloud.lists.get();
+    String version = nodeEni().getMetadata().getResourceVersion();
+    // pods come and go within the warm pool: one pod at a time, 50 times
+    for (int i = 0; i < 50; i++) {
+      agentReports(List.of(ips.get(i % 2)), 0, List.of());
+      pools.sync("n1");
+      agentReports(List.of(), 0, List.of());
+      pools.sync("n1");
+    }
+    assertThat(cloud.calls.get()).as("writes").isEqualTo(calls);
+    assertThat(cloud.lists.get()).as("listings").isEqualTo(lists);
+    // only the agent's 100 status writes moved the resource version; the spec was never rewritten
+    assertThat(nodeEni().getSpec().enis.getFirst().ips).isEqualTo(ips);
+    assertThat(Long.parseLong(nodeEni().getMetadata().getResourceVersion()))
+        .isEqualTo(Long.parseLong(version) + 100);
+  }
+
+  @Test
+  void aFailedCallMakesTheNextSyncListTheCloudAgain() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    pools.sync("n1");
+    List<String> ips = nodeEni().getSpec().enis.getFirst().ips;
+    int lists = cloud.lists.get();
+    cloud.failNextAssign = new IllegalStateException("throttled");
+    agentReports(ips, 0, List.of()); // all 4 in use: the pool must grow
+    assertThatThrownBy(() -> pools.sync("n1")).hasMessageContaining("throttled");
+    pools.sync("n1");
+    assertThat(cloud.lists.get()).isEqualTo(lists + 1);
+    assertThat(cloud.ipCount("n1")).isEqualTo(8);
+    assertThat(nodeEni().getSpec().enis.getFirst().ips).hasSize(8);
+  }
+
+  @Test
+  void enisOfOneSyncAreCreatedAndAttachedAtOnce() {
+    cloud.instances.put("n1", new NodeOperations.Instance("i-1", "c5.4xlarge", 4, 10));
+    pools.close();
+    pools =
+        new PoolController(
+            client,
+            cloud,
+            new WarmPoolConfig(25, 0, 0, 0, 0, Duration.ZERO, 10),
+            Clock.systemUTC(),
+            Duration.ofHours(1),
+            Duration.ofHours(1));
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    // each create waits until all three have started: run one after another, they would not
+    cloud.createGate = new java.util.concurrent.CountDownLatch(3);
+    pools.sync("n1");
+    assertThat(cloud.maxCreatesInFlight.get()).isEqualTo(3);
+    assertThat(nodeEni().getSpec().enis).hasSize(3);
+    assertThat(nodeEni().getSpec().enis.stream().mapToInt(e -> e.ips.size()).sum()).isEqualTo(25);
   }
 }
