@@ -17,6 +17,8 @@ public final class Faults {
   private final Map<String, FaultRule> rules = new ConcurrentHashMap<>();
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final Map<String, Integer> failNext = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> requests =
+      new ConcurrentHashMap<>();
   private final RandomGenerator random;
   private volatile long portVisibilityDelayMillis;
   private volatile long updateWindowMillis;
@@ -78,8 +80,25 @@ public final class Faults {
     return r == null ? FaultRule.NONE : r;
   }
 
+  /**
+   * Requests served or refused per operation since start (or the last reset): what a benchmark
+   * counts as HTTP calls to the cloud.
+   */
+  public Map<String, Long> requestCounts() {
+    Map<String, Long> out = new TreeMap<>();
+    requests.forEach((op, n) -> out.put(op, n.sum()));
+    return out;
+  }
+
+  public void resetRequestCounts() {
+    requests.clear();
+  }
+
   /** Decides the fate of one call; sleeps the rule's latency first. */
   public Verdict decide(String operation) throws InterruptedException {
+    requests
+        .computeIfAbsent(operation, k -> new java.util.concurrent.atomic.LongAdder())
+        .increment();
     String key = rules.containsKey(operation) ? operation : ALL;
     FaultRule rule = ruleFor(operation);
     if (rule.latencyMillis() > 0) {

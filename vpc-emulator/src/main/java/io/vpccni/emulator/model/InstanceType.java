@@ -20,9 +20,12 @@ public record InstanceType(String name, int maxEnis, int ipsPerEni) {
           new InstanceType("m5.xlarge", 4, 15),
           new InstanceType("m5.2xlarge", 4, 15),
           new InstanceType("m5.4xlarge", 8, 30),
+          new InstanceType("m5.12xlarge", 8, 30),
+          new InstanceType("m5.24xlarge", 15, 50),
           new InstanceType("c5.large", 3, 10),
           new InstanceType("c5.xlarge", 4, 15),
           new InstanceType("c5.4xlarge", 8, 30),
+          new InstanceType("c5.18xlarge", 15, 50),
           new InstanceType("r5.large", 3, 10));
 
   public InstanceType {
