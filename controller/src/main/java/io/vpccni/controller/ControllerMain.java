@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vpccni.cloud.ObservedVpcApi;
 import io.vpccni.cloud.RateLimitedVpcApi;
 import io.vpccni.cloud.RetryingVpcApi;
 import io.vpccni.cloud.VpcApi;
@@ -13,6 +14,7 @@ import io.vpccni.cloud.retry.RetryPolicy;
 import io.vpccni.controller.config.ControllerConfig;
 import io.vpccni.controller.gc.EniGarbageCollector;
 import io.vpccni.controller.leader.Leadership;
+import io.vpccni.controller.metrics.ControllerMetrics;
 import io.vpccni.controller.pools.PoolController;
 import io.vpccni.controller.pools.VpcApiNodeOperations;
 import java.nio.file.Files;
@@ -66,17 +68,23 @@ public final class ControllerMain {
     final Leadership leadership;
     final ScheduledExecutorService gcTimer;
     final PoolController pools;
+    final ControllerMetrics metrics;
     final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** The port /metrics is served on, -1 when it is off. */
+    volatile int metricsPort = -1;
 
     Running(
         KubernetesClient kube,
         Leadership leadership,
         ScheduledExecutorService gcTimer,
-        PoolController pools) {
+        PoolController pools,
+        ControllerMetrics metrics) {
       this.kube = kube;
       this.leadership = leadership;
       this.gcTimer = gcTimer;
       this.pools = pools;
+      this.metrics = metrics;
     }
 
     @Override
@@ -85,6 +93,7 @@ public final class ControllerMain {
       gcTimer.shutdownNow();
       pools.close();
       kube.close();
+      metrics.close();
       stopped.countDown();
     }
   }
@@ -95,10 +104,18 @@ public final class ControllerMain {
       kb.withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig())));
     }
     KubernetesClient kube = kb.build();
+    ControllerMetrics metrics = new ControllerMetrics();
+    int metricsPort = -1;
+    if (!config.metricsAddress().isEmpty()) {
+      metricsPort = metrics.serve(config.metricsAddress());
+      logger.info("metrics on {} (port {})", config.metricsAddress(), metricsPort);
+    }
     VpcApi api =
         new RetryingVpcApi(
             new RateLimitedVpcApi(
-                VpcApis.create(config.provider(), providerOnly(config.providerSettings())),
+                new ObservedVpcApi(
+                    VpcApis.create(config.provider(), providerOnly(config.providerSettings())),
+                    metrics.cloudCalls()),
                 RateLimiter.of(config.cloudCallsPerSecond(), config.cloudBurst()),
                 Duration.ofSeconds(30)),
             RetryPolicy.fromSettings(config.providerSettings(), "retry."));
@@ -107,7 +124,13 @@ public final class ControllerMain {
             api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC());
     PoolController pools =
         new PoolController(
-            kube, ops, config.warmPool(), Clock.systemUTC(), config.resync(), config.cloudResync());
+            kube,
+            ops,
+            config.warmPool(),
+            Clock.systemUTC(),
+            config.resync(),
+            config.cloudResync(),
+            metrics);
     EniGarbageCollector gc =
         new EniGarbageCollector(
             api,
@@ -136,11 +159,12 @@ public final class ControllerMain {
             identity,
             config.leaseDuration(),
             () -> {
+              metrics.leader(true);
               pools.start();
               gcTimer.scheduleWithFixedDelay(
                   () -> {
                     try {
-                      gc.collect();
+                      metrics.gcDeleted(gc.collect().size());
                     } catch (RuntimeException e) {
                       logger.warn("ENI GC pass failed: {}", e.getMessage());
                     }
@@ -151,11 +175,13 @@ public final class ControllerMain {
             },
             () -> {
               // Lost the lease: stop acting at once; the process ends and restarts clean.
+              metrics.leader(false);
               if (self[0] != null) {
                 self[0].close();
               }
             });
-    Running running = new Running(kube, leadership, gcTimer, pools);
+    Running running = new Running(kube, leadership, gcTimer, pools, metrics);
+    running.metricsPort = metricsPort;
     self[0] = running;
     leadership.start();
     logger.info(

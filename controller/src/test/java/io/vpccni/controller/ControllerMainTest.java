@@ -48,7 +48,7 @@ class ControllerMainTest {
         cfg,
         "{\"clusterId\":\"c1\",\"provider\":\"fake\",\"kubeconfig\":\""
             + kc
-            + "\",\"leaseDurationSeconds\":3,"
+            + "\",\"leaseDurationSeconds\":3,\"metricsAddress\":\"127.0.0.1:0\","
             + "\"providerSettings\":{\"subnet.subnet-a\":\"10.0.0.0/16\",\"instance.i-1\":\"m5.large@subnet-a\",\"retry.maxAttempts\":\"3\"},"
             + "\"warmPool\":{\"warmIps\":3}}");
     client
@@ -76,7 +76,25 @@ class ControllerMainTest {
       NodeEni n = client.resources(NodeEni.class).withName("n1").get();
       assertThat(n.getSpec().instanceId).isEqualTo("i-1");
       assertThat(n.getSpec().enis.get(0).state).isEqualTo("Attached");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> metricsShowTheFill(r));
     }
+  }
+
+  private static void metricsShowTheFill(ControllerMain.Running r) throws Exception {
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + r.metricsPort + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("vpccni_controller_leader 1.0")
+        .contains("vpccni_controller_cloud_calls_total{operation=\"create_eni\",result=\"ok\"} 1.0")
+        .contains("vpccni_controller_enis_created_total 1.0")
+        .contains("vpccni_controller_ips_assigned_total 3.0")
+        .containsPattern("vpccni_controller_syncs_total\\{result=\"ok\"} [1-9]");
   }
 
   @ParameterizedTest
@@ -90,6 +108,9 @@ class ControllerMainTest {
         "{\"clusterId\":\"c\",\"providerSettings\":{\"a\":1}}|providerSettings.a",
         "{\"clusterId\":\"c\",\"cloudCallsPerSecond\":0}|cloudCallsPerSecond",
         "{\"clusterId\":\"c\",\"provider\":7}|provider",
+        "{\"clusterId\":\"c\",\"cloudResyncSeconds\":0}|cloudResyncSeconds",
+        "{\"clusterId\":\"c\",\"metricsAddress\":\"localhost\"}|metricsAddress",
+        "{\"clusterId\":\"c\",\"metricsAddress\":\":70000\"}|metricsAddress",
       })
   void badConfigNamesTheField(String json, String field) {
     assertThatThrownBy(() -> ControllerConfig.parse(new ObjectMapper().readTree(json)))

@@ -164,6 +164,7 @@ public final class LocalCluster {
       cc.put("kubeconfig", kubeconfig.toString());
       cc.put("leaseNamespace", "default");
       cc.put("leaseDurationSeconds", 5);
+      cc.put("metricsAddress", "127.0.0.1:0"); // one port per controller process on this host
       cc.put("resyncSeconds", 5);
       cc.put("gcPeriodSeconds", opt.gcPeriodSeconds());
       cc.put("gcGraceSeconds", opt.gcGraceSeconds());

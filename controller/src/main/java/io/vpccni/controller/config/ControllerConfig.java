@@ -31,7 +31,8 @@ public record ControllerConfig(
     Duration gcPeriod,
     Duration gcGrace,
     double cloudCallsPerSecond,
-    int cloudBurst) {
+    int cloudBurst,
+    String metricsAddress) {
 
   private static final Set<String> KEYS =
       Set.of(
@@ -48,7 +49,8 @@ public record ControllerConfig(
           "gcPeriodSeconds",
           "gcGraceSeconds",
           "cloudCallsPerSecond",
-          "cloudBurst");
+          "cloudBurst",
+          "metricsAddress");
   private static final Set<String> WARM_KEYS =
       Set.of(
           "warmIps",
@@ -135,7 +137,26 @@ public record ControllerConfig(
         Duration.ofSeconds(positive(o, "gcPeriodSeconds", 60)),
         Duration.ofSeconds(positive(o, "gcGraceSeconds", 300)),
         rate,
-        positive(o, "cloudBurst", 20));
+        positive(o, "cloudBurst", 20),
+        address(o, "metricsAddress", ":61679"));
+  }
+
+  /** "host:port" or ":port" (all addresses), port 0 to 65535; "" turns the endpoint off. */
+  private static String address(JsonNode o, String key, String dflt) {
+    String v = text(o, key, dflt);
+    if (v.isEmpty()) {
+      return v;
+    }
+    int colon = v.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(v.substring(colon + 1));
+      if (colon < 0 || port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw field(key, "must be host:port or :port (port 0 to 65535), or \"\" for none, not " + v);
+    }
+    return v;
   }
 
   private static void unknown(JsonNode o, Set<String> known, String prefix) {

@@ -67,6 +67,7 @@ public final class PoolController implements AutoCloseable {
   private final Map<String, Instant> excessSince = new ConcurrentHashMap<>();
   private final Map<String, CloudRecord> records = new ConcurrentHashMap<>();
   private final Duration cloudResync;
+  private final PoolListener listener;
 
   /** How long an ENI we created is kept in the record while a listing does not show it yet. */
   static final Duration VISIBILITY_GRACE = Duration.ofSeconds(60);
@@ -85,8 +86,20 @@ public final class PoolController implements AutoCloseable {
       Clock clock,
       Duration resync,
       Duration cloudResync) {
+    this(kube, ops, warm, clock, resync, cloudResync, PoolListener.NONE);
+  }
+
+  public PoolController(
+      KubernetesClient kube,
+      NodeOperations ops,
+      WarmPoolConfig warm,
+      Clock clock,
+      Duration resync,
+      Duration cloudResync,
+      PoolListener listener) {
     this.kube = kube;
     this.cloudResync = cloudResync;
+    this.listener = listener;
     this.ops = ops;
     this.warm = warm;
     this.clock = clock;
@@ -148,9 +161,12 @@ public final class PoolController implements AutoCloseable {
       }
       queued.remove(node);
       MDC.put("node", node);
+      long start = System.nanoTime();
       try {
         sync(node);
+        listener.synced(node, true, System.nanoTime() - start);
       } catch (RuntimeException e) {
+        listener.synced(node, false, System.nanoTime() - start);
         logger.warn("sync of node {} failed, retrying in 2 s: {}", node, e.toString());
         timer.schedule(() -> enqueue(node), 2, TimeUnit.SECONDS);
       } finally {
@@ -178,6 +194,7 @@ public final class PoolController implements AutoCloseable {
     CloudRecord record =
         records.computeIfAbsent(
             name, n -> new CloudRecord(() -> ops.enis(n), clock, cloudResync, VISIBILITY_GRACE));
+    listener.nodes(records.size());
     try {
       reconcile(name, ne, inst.get(), record);
     } catch (RuntimeException e) {
@@ -207,12 +224,14 @@ public final class PoolController implements AutoCloseable {
       if (detaching.contains(e.id) && ready.containsAll(e.ips)) {
         logger.info("deleting ENI {} of node {}: all its IPs released", e.id, name);
         ops.deleteEni(name, e.id);
+        listener.eniDeleted(name);
         record.deleted(e.id);
         releasing.removeAll(e.ips);
         detaching.remove(e.id);
       } else if (!acked.isEmpty() && !detaching.contains(e.id)) {
         ops.unassignIps(name, e.id, acked.stream().map(IpAddress::parse).toList());
         record.unassigned(e.id, acked);
+        listener.ipsUnassigned(name, acked.size());
         releasing.removeAll(acked);
       }
     }
@@ -249,6 +268,9 @@ public final class PoolController implements AutoCloseable {
       logger.info("plan for node {}: {}; {}", name, plan.reason(), plan);
     }
     apply(name, plan, record);
+    if (!plan.assign().isEmpty() || !plan.create().isEmpty()) {
+      listener.applied(name, plan);
+    }
     for (PoolPlan.Unassign u : plan.unassign()) {
       u.ips().forEach(ip -> releasing.add(ip.toString()));
     }
@@ -387,10 +409,12 @@ public final class PoolController implements AutoCloseable {
     for (NodeEniSpec.Eni e : ops.enis(name)) {
       logger.info("node {} is gone: deleting its ENI {}", name, e.id);
       ops.deleteEni(name, e.id);
+      listener.eniDeleted(name);
     }
     kube.resources(NodeEni.class).withName(name).delete();
     excessSince.remove(name);
     records.remove(name);
+    listener.nodes(records.size());
   }
 
   private NodeEniSpec.WarmPool warmPool() {

@@ -18,7 +18,7 @@ class LeadershipTest {
   void secondReplicaTakesOverWhenTheLeaderStops() {
     AtomicInteger aLeads = new AtomicInteger();
     AtomicInteger bLeads = new AtomicInteger();
-    Duration lease = Duration.ofSeconds(2);
+    Duration lease = Duration.ofSeconds(4); // renew deadline 2.7 s: room for a loaded machine
     Leadership a =
         new Leadership(
             client,
@@ -42,7 +42,7 @@ class LeadershipTest {
     b.start();
     await()
         .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(6))
         .until(() -> bLeads.get() == 0);
     a.close(); // releases the lease on cancel
     await().atMost(Duration.ofSeconds(15)).until(() -> bLeads.get() == 1);
