@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +25,11 @@ import java.util.concurrent.TimeUnit;
  * server stand-in, the controller (OpenStack provider against the emulator) and one agent per node,
  * each a process started from {@code dist/}. Every namespace carries the cluster's prefix, nothing
  * touches the root namespace's interfaces, and {@link #down} removes every process, namespace and
- * file {@link #up} made. The cluster's description is {@code <dir>/cluster.json}.
+ * file {@link #up} made. The cluster's description is {@code <dir>/cluster.json}. Controller
+ * replicas can be added and SIGKILLed while it runs, for failover tests.
+ *
+ * <p>Over 400 lines because it is the one script of a local cluster's life (up, replicas, pods,
+ * down), kept in one file so the order of its steps reads top to bottom.
  */
 public final class LocalCluster {
   static final String SUBNET = "10.0.0.0/16";
@@ -178,6 +183,7 @@ public final class LocalCluster {
               List.of(
                   dist.resolve("bin/vpc-cni-controller").toString(), "--config", ccfg.toString()));
       pids.add(controller.pid());
+      d.put("controllers", new ArrayList<Object>(List.of(controller.pid())));
 
       progress.accept("starting one agent per node");
       List<Process> agents = new ArrayList<>();
@@ -223,13 +229,27 @@ public final class LocalCluster {
             agents.get(i),
             dir.resolve(n.string("name") + "-agent.log"));
       }
-      Files.writeString(descriptionFile(), d.toString());
+      writeDescription(d);
       return d;
     } catch (Exception e) {
-      Files.writeString(descriptionFile(), d.toString());
+      writeDescription(d);
       down(s -> {});
       throw e;
     }
+  }
+
+  /**
+   * Writes cluster.json whole or not at all (temp file, rename): a test may read it from one thread
+   * while killing a controller from another.
+   */
+  private void writeDescription(JsonObject d) throws IOException {
+    Path tmp = dir.resolve("cluster.json.tmp");
+    Files.writeString(tmp, d.toString());
+    Files.move(
+        tmp,
+        descriptionFile(),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   private JsonObject instance(String vpc, String prefix, String name, String subnet, String type)
@@ -278,6 +298,63 @@ public final class LocalCluster {
                   .build())
           .create();
     }
+  }
+
+  /** The pids of the controller replicas this cluster started that have not been killed. */
+  public List<Long> controllerPids() throws IOException {
+    return Json.parseObject(Files.readString(descriptionFile())).list("controllers").stream()
+        .map(p -> ((Number) p).longValue())
+        .toList();
+  }
+
+  /**
+   * Starts one more controller replica with the same {@code controller.json}, as a second pod of
+   * the Deployment would be; leader election decides which replica acts. Its log is {@code
+   * controller-<n>.log}; {@link #down} stops it. Returns its pid (the controller JVM's own).
+   */
+  public long startController() throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    int n = 2;
+    while (Files.exists(dir.resolve("controller-" + n + ".log"))) {
+      n++;
+    }
+    Process p =
+        start(
+            "controller-" + n,
+            List.of(
+                dist.resolve("bin/vpc-cni-controller").toString(),
+                "--config",
+                dir.resolve("controller.json").toString()));
+    List<Object> pids = new ArrayList<>(d.list("pids"));
+    pids.add(p.pid());
+    List<Object> controllers = new ArrayList<>(d.list("controllers"));
+    controllers.add(p.pid());
+    d.put("pids", pids).put("controllers", controllers);
+    writeDescription(d);
+    return p.pid();
+  }
+
+  /**
+   * SIGKILLs one controller replica of this cluster: it dies between any two instructions and
+   * releases nothing, not even its Lease. Waits (at most 10 s) until it is gone. Refuses a pid that
+   * is not one of {@link #controllerPids}, so it can never kill anything else.
+   */
+  public void killController(long pid) throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    List<Object> controllers = new ArrayList<>(d.list("controllers"));
+    if (!controllers.removeIf(p -> ((Number) p).longValue() == pid)) {
+      throw new IllegalArgumentException(
+          "pid " + pid + " is not a controller of this cluster; controllers: " + controllers);
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isPresent()) {
+      h.get().destroyForcibly(); // SIGKILL on Linux
+      h.get().onExit().get(10, TimeUnit.SECONDS);
+    }
+    List<Object> pids = new ArrayList<>(d.list("pids"));
+    pids.removeIf(p -> ((Number) p).longValue() == pid); // down must not signal a reused pid
+    d.put("pids", pids).put("controllers", controllers);
+    writeDescription(d);
   }
 
   /** Stops every process and removes every namespace and file of the cluster. */
