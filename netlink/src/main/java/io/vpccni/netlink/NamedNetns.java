@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Named network namespaces the way iproute2 keeps them, so that {@code ip netns}, containerd and
@@ -62,6 +63,14 @@ final class NamedNetns {
   }
 
   static Path create(String name) {
+    return create(name, NamedNetns::bindNewNamespace);
+  }
+
+  /**
+   * {@link #create(String)} with the unshare-and-bind step given by the caller: tests make it fail
+   * (before or after binding) to check that nothing is left behind.
+   */
+  static Path create(String name, Consumer<String> bind) {
     Path p = path(name);
     String path = p.toString();
     ensureSharedRunDir();
@@ -73,7 +82,7 @@ final class NamedNetns {
     Libc.close(fd);
     boolean ok = false;
     try {
-      bindNewNamespace(path);
+      bind.accept(path);
       ok = true;
       return p;
     } finally {
@@ -151,7 +160,7 @@ final class NamedNetns {
    * caller waits without being interruptible: returning early would let the bind happen after the
    * caller has cleaned up.
    */
-  private static void bindNewNamespace(String path) {
+  static void bindNewNamespace(String path) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread thread =
         Thread.ofPlatform()

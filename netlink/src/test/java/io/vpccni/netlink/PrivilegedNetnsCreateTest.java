@@ -235,4 +235,47 @@ class PrivilegedNetnsCreateTest {
       names.forEach(PrivilegedNetnsCreateTest::deleteQuietly);
     }
   }
+
+  @NetnsTest
+  void aFailedCreateLeavesNothingBehind() throws IOException {
+    String before = Files.readString(Path.of("/proc/self/mountinfo"));
+    String n = name("fail");
+    Path p = Path.of("/var/run/netns", n);
+    try {
+      // fails before binding: the file it made is removed
+      IllegalStateException early = new IllegalStateException("unshare failed on purpose");
+      assertThatThrownBy(
+              () ->
+                  NamedNetns.create(
+                      n,
+                      path -> {
+                        throw early;
+                      }))
+          .isSameAs(early);
+      assertThat(Files.exists(p)).isFalse();
+
+      // fails after binding: unmounted and removed
+      IllegalStateException late = new IllegalStateException("failed after the bind on purpose");
+      assertThatThrownBy(
+              () ->
+                  NamedNetns.create(
+                      n,
+                      path -> {
+                        NamedNetns.bindNewNamespace(path);
+                        assertThat(ipNetnsList()).contains(n);
+                        throw late;
+                      }))
+          .isSameAs(late);
+      assertThat(Files.exists(p)).isFalse();
+      assertThat(ipNetnsList()).doesNotContain(n);
+      assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(p.toString());
+      assertThat(before).doesNotContain(p.toString());
+
+      // and the name is free again
+      Netns.create(n);
+      assertThat(ipNetnsList()).contains(n);
+    } finally {
+      deleteQuietly(n);
+    }
+  }
 }
