@@ -3,8 +3,8 @@ package io.vpccni.bench;
 import io.vpccni.agentapi.AgentClient;
 import io.vpccni.agentapi.AgentRequest;
 import io.vpccni.agentapi.JsonObject;
+import io.vpccni.netlink.Netns;
 import io.vpccni.testkit.agent.AgentProcess;
-import io.vpccni.testkit.vpc.Cmd;
 import io.vpccni.testkit.vpc.StandInVpc;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -212,7 +212,7 @@ public final class CniLatencyBench {
             work, cfg, work.resolve("agent.sock"), Map.of("VPCCNI_LOG_LEVEL", "WARN"));
     for (int i = 0; i < Math.max(SEQ, CONC * CONC_ROUNDS); i++) {
       String ns = prefix + "-p" + i;
-      Cmd.ok("ip", "netns", "add", ns);
+      Netns.create(ns);
       pods.add(ns);
     }
     String nsenter = "--net=" + vpc.node(1).netnsPath();
@@ -353,7 +353,11 @@ public final class CniLatencyBench {
       agent.close();
     }
     for (String ns : pods) {
-      Cmd.quiet("ip", "netns", "del", ns);
+      try {
+        Netns.delete(ns);
+      } catch (RuntimeException e) {
+        // gone already, or not deletable: keep deleting the others
+      }
     }
     if (vpc != null) {
       vpc.close();

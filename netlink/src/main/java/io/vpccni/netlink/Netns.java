@@ -76,6 +76,43 @@ public final class Netns implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code ip netns add NAME}: creates a new, empty network namespace (only {@code lo}, down) and
+   * pins it at {@code /var/run/netns/NAME}, where {@code ip netns}, container runtimes and {@link
+   * #open(Path)} find it. Makes {@code /var/run/netns} a shared mount point first if it is not one,
+   * as iproute2 does. The namespace is created on a new platform thread that ends right after; the
+   * caller's thread never changes namespace. On failure nothing is left behind (the directory and
+   * its mount, which every such tool shares, stay).
+   *
+   * @param name a file name: non-empty, not {@code .} or {@code ..}, no {@code /}, at most 255
+   *     bytes
+   * @return {@code /var/run/netns/NAME}
+   * @throws IllegalArgumentException for a bad name
+   * @throws ExistsException if {@code /var/run/netns/NAME} exists (nothing is changed)
+   * @throws NetlinkException with the errno of any other failing step, naming the path
+   */
+  public static Path create(String name) {
+    return NamedNetns.create(name);
+  }
+
+  /**
+   * {@code ip netns del NAME}: detaches the mount at {@code /var/run/netns/NAME} (umount2 with
+   * MNT_DETACH) and removes the file. The namespace itself lives on while anything still holds it
+   * (an open {@link Netns}, a process inside it). A file that is not a mount point is removed too.
+   *
+   * @throws NetnsGoneException if there is no {@code /var/run/netns/NAME}; callers that tear down
+   *     catch it (or {@link NotFoundException}) and carry on, so a repeated delete is harmless
+   * @throws IllegalArgumentException for a bad name
+   */
+  public static void delete(String name) {
+    NamedNetns.delete(name);
+  }
+
+  /** {@code /var/run/netns/NAME}, the path {@link #create(String)} makes, after checking NAME. */
+  public static Path pathOf(String name) {
+    return NamedNetns.path(name);
+  }
+
   /** The path it was opened from. */
   public Path path() {
     return path;

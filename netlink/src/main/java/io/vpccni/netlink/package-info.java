@@ -5,8 +5,9 @@
  * ruleAdd}, {@code neighSet}...), the values it reads and writes ({@link io.vpccni.netlink.Link},
  * {@link io.vpccni.netlink.Addr}, {@link io.vpccni.netlink.Route}, {@link io.vpccni.netlink.Rule},
  * {@link io.vpccni.netlink.Neigh}; each prints the way {@code ip} shows it), {@link
- * io.vpccni.netlink.Netns} (namespace handles and the one way to run code inside a namespace),
- * {@link io.vpccni.netlink.Sysctl}, and {@link io.vpccni.netlink.KernelProbes}.
+ * io.vpccni.netlink.Netns} (namespace handles, the one way to run code inside a namespace, and
+ * {@code ip netns add|del}-compatible creation and deletion of named namespaces), {@link
+ * io.vpccni.netlink.Sysctl}, and {@link io.vpccni.netlink.KernelProbes}.
  *
  * <p>Errors are typed so that teardown is idempotent: {@link io.vpccni.netlink.NotFoundException}
  * (with {@link io.vpccni.netlink.LinkNotFoundException} and {@link

@@ -1,8 +1,8 @@
 package io.vpccni.emulator;
 
 import io.vpccni.emulator.api.ApiServer;
-import io.vpccni.emulator.dataplane.IpNetnsFactory;
 import io.vpccni.emulator.dataplane.NamespaceDataPlane;
+import io.vpccni.emulator.dataplane.NetnsFactory;
 import io.vpccni.emulator.faults.Faults;
 import io.vpccni.emulator.model.Vpc;
 import java.io.IOException;
@@ -37,7 +37,7 @@ public final class VpcEmulator implements AutoCloseable {
     this.dataPlane =
         options.dataPlanePrefix() == null
             ? null
-            : new NamespaceDataPlane(options.dataPlanePrefix(), new IpNetnsFactory());
+            : new NamespaceDataPlane(options.dataPlanePrefix(), new NetnsFactory());
     try {
       if (dataPlane != null) {
         vpc.setListener(dataPlane);

@@ -68,4 +68,18 @@ class ArchitectureTest {
         .because("netlink work must stay on platform threads (STYLE.md rule 2)")
         .check(MAIN);
   }
+
+  @Test
+  void theEmulatorRunsNoSubprocess() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(ProcessBuilder.class.getName())
+        .orShould()
+        .callMethod(Runtime.class, "exec", String[].class)
+        .orShould()
+        .callMethod(Runtime.class, "exec", String.class)
+        .because("namespaces, links, routes and sysctls go through netlink, not ip")
+        .check(MAIN);
+  }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
+import io.vpccni.netlink.Netns;
+import io.vpccni.netlink.NotFoundException;
 import io.vpccni.testkit.agent.AgentProcess;
 import io.vpccni.testkit.cni.CniExec;
 import io.vpccni.testkit.vpc.Cmd;
@@ -95,7 +97,7 @@ final class NodeHarness implements AutoCloseable {
   /** Creates a pod namespace named {@code <prefix>-<name>}. */
   String podNs(String name) {
     String ns = prefix + "-" + name;
-    Cmd.ok("ip", "netns", "add", ns);
+    Netns.create(ns);
     podNamespaces.add(ns);
     Cmd.ok("ip", "-n", ns, "link", "set", "lo", "up");
     return ns;
@@ -182,7 +184,13 @@ final class NodeHarness implements AutoCloseable {
       agent.close();
     }
     for (String ns : podNamespaces) {
-      Cmd.quiet("ip", "netns", "del", ns);
+      try {
+        Netns.delete(ns);
+      } catch (NotFoundException e) {
+        // a test deleted it already
+      } catch (RuntimeException e) {
+        // keep deleting the others, as before
+      }
     }
     vpc.close();
     // Keep the agent logs for a post-mortem, then remove the work directory (sockets, store).

@@ -1,5 +1,6 @@
 package io.vpccni.e2e.runtime;
 
+import io.vpccni.netlink.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +11,10 @@ import java.util.OptionalLong;
 
 /**
  * A network namespace pinned by a bind mount at {@code path}: the node namespace the harness
- * creates with {@code ip netns add}, or a pod namespace containerd creates. Commands are run in it
- * with {@code nsenter --net=PATH}, which enters the network namespace only (unlike {@code ip netns
- * exec}, which also unshares the mount namespace), so bind mounts the process makes stay visible to
- * everyone else.
+ * creates with {@link Netns#create} (what {@code ip netns add} does), or a pod namespace containerd
+ * creates. Commands are run in it with {@code nsenter --net=PATH}, which enters the network
+ * namespace only (unlike {@code ip netns exec}, which also unshares the mount namespace), so bind
+ * mounts the process makes stay visible to everyone else.
  *
  * @param name the name under /run/netns for a namespace made by {@link #add}, else the file name
  * @param path the bind-mounted namespace file
@@ -28,9 +29,12 @@ public record NetworkNamespace(String name, Path path) {
     return new NetworkNamespace(path.getFileName().toString(), path);
   }
 
-  /** Creates {@code /run/netns/NAME} with {@code ip netns add} and brings its loopback up. */
+  /**
+   * Creates {@code /run/netns/NAME} with {@link Netns#create} (the files and mounts of {@code ip
+   * netns add}) and brings its loopback up.
+   */
   static NetworkNamespace add(String name) {
-    Command.check(COMMAND_TIMEOUT, "ip", "netns", "add", name);
+    Netns.create(name);
     NetworkNamespace ns = new NetworkNamespace(name, NETNS_DIR.resolve(name));
     ns.exec("ip", "link", "set", "lo", "up").check();
     return ns;

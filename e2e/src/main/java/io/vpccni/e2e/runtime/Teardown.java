@@ -1,5 +1,7 @@
 package io.vpccni.e2e.runtime;
 
+import io.vpccni.netlink.Netns;
+import io.vpccni.netlink.NetnsGoneException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -324,8 +326,10 @@ final class Teardown {
   }
 
   private static void deleteNodeNamespace(RunLayout layout) {
-    if (Files.exists(NETNS_DIR.resolve(layout.nodeNetnsName()))) {
-      Command.check(NetworkNamespace.COMMAND_TIMEOUT, "ip", "netns", "del", layout.nodeNetnsName());
+    try {
+      Netns.delete(layout.nodeNetnsName());
+    } catch (NetnsGoneException e) {
+      // already gone
     }
   }
 

@@ -3,10 +3,10 @@ package io.vpccni.emulator.dataplane;
 import java.nio.file.Path;
 
 /**
- * Creates and deletes named network namespaces ({@code /run/netns/NAME}). The {@code netlink}
- * module opens and enters namespaces but cannot create them yet; until it can ({@code
- * Netns.create}, see README), {@link IpNetnsFactory} runs {@code ip netns add|del} for these two
- * steps only, and every link, address, route and neighbour is made through {@code netlink}.
+ * Creates and deletes named network namespaces ({@code /var/run/netns/NAME}, as {@code ip netns}
+ * keeps them). {@link NetnsFactory} is the one implementation, on {@code netlink}'s {@code
+ * Netns.create}/{@code Netns.delete}; the interface is the seam where a test could count or fail
+ * these two steps.
  */
 public interface NamespaceFactory {
   Path create(String name);

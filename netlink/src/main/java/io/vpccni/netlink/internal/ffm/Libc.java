@@ -41,6 +41,14 @@ public final class Libc {
   public static final int O_RDONLY = 0;
   public static final int O_CLOEXEC = 0x80000;
   public static final int CLONE_NEWNET = 0x40000000;
+  public static final int O_CREAT = 0x40;
+  public static final int O_EXCL = 0x80;
+  public static final int LOCK_EX = 2;
+  public static final int LOCK_UN = 8;
+  public static final long MS_BIND = 4096;
+  public static final long MS_REC = 16384;
+  public static final long MS_SHARED = 1L << 20;
+  public static final int MNT_DETACH = 2;
 
   /** {@code _IO(0xb7, 0x3)} from linux/nsfs.h: which kind of namespace an nsfs fd refers to. */
   public static final long NS_GET_NSTYPE = 0xb703L;
@@ -85,6 +93,32 @@ public final class Libc {
             Linker.Option.firstVariadicArg(2));
     static final MethodHandle FSTAT =
         downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  }
+
+  /**
+   * Calls that add and delete named namespaces (files, mounts, unshare): linked on first use, and
+   * only by processes that create namespaces.
+   */
+  private static final class Mnt {
+    // open is variadic: the mode follows the flags only with O_CREAT.
+    static final MethodHandle OPEN_CREATE =
+        downcall(
+            "open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    static final MethodHandle MKDIR =
+        downcall("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle FLOCK =
+        downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle MOUNT =
+        downcall(
+            "mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    static final MethodHandle UMOUNT2 =
+        downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle UNSHARE =
+        downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   }
 
   /** strerror: only needed on error paths, linked on first use. */
@@ -237,6 +271,87 @@ public final class Libc {
       MemorySegment stat = arena.allocate(256, 8);
       int r = (int) Ns.FSTAT.invokeExact(errno, fd, stat);
       return r < 0 ? -errno(errno) : stat.get(JAVA_LONG, 8);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /** open(path, flags | O_CREAT, mode): the fd, or {@code -errno}. */
+  public static int openCreate(String path, int flags, int mode) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result(
+          (int) Mnt.OPEN_CREATE.invokeExact(errno, arena.allocateFrom(path), flags | O_CREAT, mode),
+          errno);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /** mkdir(2) (the mode is masked by the umask): 0 or {@code -errno}. */
+  public static int mkdir(String path, int mode) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Mnt.MKDIR.invokeExact(errno, arena.allocateFrom(path), mode), errno);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /** unlink(2): 0 or {@code -errno}. */
+  public static int unlink(String path) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Mnt.UNLINK.invokeExact(errno, arena.allocateFrom(path)), errno);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /** flock(2) with {@link #LOCK_EX} or {@link #LOCK_UN}: 0 or {@code -errno}. */
+  public static int flock(int fd, int operation) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Mnt.FLOCK.invokeExact(errno, fd, operation), errno);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /**
+   * mount(2) with no data: {@code source} and {@code fstype} may be null (passed as NULL). 0 or
+   * {@code -errno}.
+   */
+  public static int mount(String source, String target, String fstype, long flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      MemorySegment src = source == null ? MemorySegment.NULL : arena.allocateFrom(source);
+      MemorySegment type = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
+      return result(
+          (int)
+              Mnt.MOUNT.invokeExact(
+                  errno, src, arena.allocateFrom(target), type, flags, MemorySegment.NULL),
+          errno);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /** umount2(2): 0 or {@code -errno}. */
+  public static int umount2(String target, int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Mnt.UMOUNT2.invokeExact(errno, arena.allocateFrom(target), flags), errno);
+    } catch (Throwable t) {
+      throw linkageFailure(t);
+    }
+  }
+
+  /** unshare(2) on the calling thread: 0 or {@code -errno}. */
+  public static int unshare(int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment errno = allocateErrno(arena);
+      return result((int) Mnt.UNSHARE.invokeExact(errno, flags), errno);
     } catch (Throwable t) {
       throw linkageFailure(t);
     }
