@@ -81,6 +81,9 @@ public final class OpenStackVpcApi implements VpcApi {
   private final PortWriteSerializer portWrites = new PortWriteSerializer();
   private final PortWriteSerializer instanceAttaches = new PortWriteSerializer();
   private final Facts facts;
+  // A per-key lock (keys "subnet/ID", "server/ID"): calls that miss the same fact at once, as the
+  // creates of one refill do, make one read between them and the others find it remembered.
+  private final PortWriteSerializer factReads = new PortWriteSerializer();
   private volatile boolean ipAvailabilityMissing;
 
   /**
@@ -140,10 +143,17 @@ public final class OpenStackVpcApi implements VpcApi {
 
   /** The server, as read less than {@link Facts#SERVER_TTL} ago or now. */
   private Server server(String instanceId, String action) {
-    return facts
-        .server(instanceId)
-        .orElseGet(
-            () -> facts.remember(instanceId, call(action, () -> compute.getServer(instanceId))));
+    return known(
+        "server/" + instanceId,
+        () -> facts.server(instanceId),
+        () -> facts.remember(instanceId, call(action, () -> compute.getServer(instanceId))));
+  }
+
+  /** The fact remembered, else read once for all the callers that miss it at the same time. */
+  private <T> T known(String key, Supplier<Optional<T>> remembered, Supplier<T> read) {
+    return remembered
+        .get()
+        .orElseGet(() -> factReads.write(key, () -> remembered.get().orElseGet(read)));
   }
 
   /** A device-index lookup for one call (it keeps Nova's lists for the call only). */
@@ -203,9 +213,10 @@ public final class OpenStackVpcApi implements VpcApi {
 
   /** The subnet's network and CIDR, remembered or read (and then remembered). */
   private Facts.SubnetFacts subnetFacts(String subnetId, String action) {
-    return facts
-        .subnet(subnetId)
-        .orElseGet(() -> facts.remember(call(action, () -> neutron.getSubnet(subnetId))));
+    return known(
+        "subnet/" + subnetId,
+        () -> facts.subnet(subnetId),
+        () -> facts.remember(call(action, () -> neutron.getSubnet(subnetId))));
   }
 
   /** From network-ip-availability where the extension is loaded, else counted from the ports. */
@@ -364,11 +375,16 @@ public final class OpenStackVpcApi implements VpcApi {
       throw new CloudException(
           Reason.INVALID_REQUEST, action, "device index must be >= 1, not " + deviceIndex);
     }
-    return instanceAttaches.write(
-        instanceId,
-        () -> portWrites.write(eniId, () -> attachLocked(eniId, instanceId, deviceIndex, action)));
+    return portWrites.write(eniId, () -> attachLocked(eniId, instanceId, deviceIndex, action));
   }
 
+  /**
+   * Under the port's lock: what needs only the port and the server's flavor. The checks that need
+   * the instance's other ports, and the attach, then run under the instance's lock (always taken
+   * second, and by attach only, so the two locks cannot deadlock), which keeps the requests that
+   * serialize attaches to one instance to three: list its ports, write the port's tags, attach (the
+   * tags only once the checks pass, so that a refused attach writes nothing).
+   */
   private Eni attachLocked(String eniId, String instanceId, int deviceIndex, String action) {
     PortEnis.IndexLookup lookup = lookup();
     Port port = call(action, () -> neutron.getPort(eniId));
@@ -386,6 +402,43 @@ public final class OpenStackVpcApi implements VpcApi {
     }
     Server server = server(instanceId, action);
     FlavorLimits limits = limits(server, action);
+    List<String> tags = new ArrayList<>();
+    for (String t : port.tags()) {
+      if (!t.startsWith(DEVICE_INDEX_TAG + "=")) {
+        tags.add(t);
+      }
+    }
+    tags.add(DEVICE_INDEX_TAG + "=" + deviceIndex);
+    primaryTagIfMissing(port).ifPresent(tags::add); // one write for both tags
+    return instanceAttaches.write(
+        instanceId,
+        () -> {
+          checkInstance(instanceId, deviceIndex, server, limits, lookup, action);
+          List<String> stored =
+              call(action, () -> neutron.replaceTags(TaggedResource.PORTS, eniId, tags));
+          InterfaceAttachment done;
+          try {
+            done = compute.attachInterface(instanceId, eniId);
+          } catch (OpenStackApiException e) {
+            throw Errors.map(e, action, Errors.Forbidden.QUOTA);
+          }
+          // No second read: under portWrites nothing else of ours changed the port, the attach
+          // changes only its device and status, and Nova's answer carries the status.
+          return PortEnis.attached(
+              port, stored, new Attachment(instanceId, deviceIndex), done.portState());
+        });
+  }
+
+  /**
+   * Device index free on the instance, and an ENI of quota left, else CONFLICT / QUOTA_EXCEEDED.
+   */
+  private void checkInstance(
+      String instanceId,
+      int deviceIndex,
+      Server server,
+      FlavorLimits limits,
+      PortEnis.IndexLookup lookup,
+      String action) {
     List<Port> attached = call(action, () -> neutron.listPorts(attachedTo(instanceId)));
     for (Port other : attached) {
       if (PortEnis.taggedIndex(other).isEmpty() && deviceIndex >= attached.size()) {
@@ -406,26 +459,6 @@ public final class OpenStackVpcApi implements VpcApi {
           action,
           "flavor " + server.flavorName() + " takes " + limits.enis() + " ENIs and has them all");
     }
-    List<String> tags = new ArrayList<>();
-    for (String t : port.tags()) {
-      if (!t.startsWith(DEVICE_INDEX_TAG + "=")) {
-        tags.add(t);
-      }
-    }
-    tags.add(DEVICE_INDEX_TAG + "=" + deviceIndex);
-    primaryTagIfMissing(port).ifPresent(tags::add); // one write for both tags
-    List<String> stored =
-        call(action, () -> neutron.replaceTags(TaggedResource.PORTS, eniId, tags));
-    InterfaceAttachment done;
-    try {
-      done = compute.attachInterface(instanceId, eniId);
-    } catch (OpenStackApiException e) {
-      throw Errors.map(e, action, Errors.Forbidden.QUOTA);
-    }
-    // No second read: under portWrites nothing else of ours changed the port, the attach changes
-    // only its device and status, and Nova's answer carries the status.
-    return PortEnis.attached(
-        port, stored, new Attachment(instanceId, deviceIndex), done.portState());
   }
 
   private static ListFilter attachedTo(String instanceId) {

@@ -106,6 +106,27 @@ class OpenStackRequestCountTest {
   }
 
   @Test
+  void createsAtOnceInAnUnknownSubnetReadItOnce() throws Exception {
+    emulator.faults().set("*", io.vpccni.emulator.faults.FaultRule.latency(50));
+    Map<String, Long> counts =
+        requests(
+            () -> {
+              try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<Eni>>();
+                for (int i = 0; i < 4; i++) {
+                  futures.add(pool.submit(() -> api.createEni(request(2))));
+                }
+                for (var f : futures) {
+                  assertThat(f.get().secondaryIps()).hasSize(2);
+                }
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+    assertThat(counts).isEqualTo(Map.of("subnets.show", 1L, "ports.create", 4L));
+  }
+
+  @Test
   void attachEniMakesFourRequestsWhileTheServerIsKnown() {
     api.describeInstance(instanceId);
     Eni eni = api.createEni(request(3));
