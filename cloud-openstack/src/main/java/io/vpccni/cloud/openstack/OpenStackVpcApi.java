@@ -48,13 +48,34 @@ import java.util.function.Supplier;
  * tag {@value #DEVICE_INDEX_TAG}{@code =N}, written before the {@code os-interface} call and
  * meaningful only while the port is attached (a stale tag on a detached port is ignored and
  * overwritten by the next attach). A port attached without that tag (the server's boot port, or one
- * attached by someone else) takes its position in Nova's interface list, so the boot port is 0. The
- * tag is hidden from {@link Eni#tags()}.
+ * attached by someone else) takes its position in Nova's interface list, so the boot port is 0 (the
+ * port {@code describeInstance} named primary is 0 without asking Nova again, see {@link Facts}).
+ * The tag is hidden from {@link Eni#tags()}.
+ *
+ * <p><b>Primary IP.</b> Where Neutron keeps the tags of a {@code POST} ({@code
+ * tag-ports-during-bulk-creation}), {@code createEni} is that one request, and the primary-ip tag
+ * is written later, with the first request that needs it: the attach's tag write, or, for a port
+ * whose addresses change before it is attached, a tag request right before that change. Until then
+ * the primary is the first fixed IP Neutron lists, which stays first while the set of addresses
+ * does not change (Neutron lists them sorted by address text; verified in the module README).
+ * Without that extension the tags are written right after the POST, primary-ip included.
  *
  * <p><b>Writes.</b> {@code fixed_ips} and the tag set are replaced as whole lists, so every
  * read-modify-write of one port runs inside {@link PortWriteSerializer#write} (Neutron loses
- * concurrent updates of one port; see that class). Attaches to one instance are serialized too, so
- * that the device-index and quota checks hold within this process.
+ * concurrent updates of one port; see that class). Attaches to one instance are serialized too
+ * (after the port's lock, by attach only), so that the device-index and quota checks hold within
+ * this process.
+ *
+ * <p><b>Requests per call</b> (pinned by {@code OpenStackRequestCountTest}): describeInstance 3
+ * (server, its interfaces, its primary port); describeSubnet 2, 1 once the subnet is known;
+ * createEni 1 once the subnet is known (+1 to read the subnet the first time, +1 where Neutron
+ * drops the tags of a POST); attachEni 4 (port, the server's ports, tags, attach; +1 for the server
+ * when its copy is older than {@link Facts#SERVER_TTL}, +1 for Nova's interface list when an
+ * untagged port could hold the index asked for); detachEni, deleteEni 2; describeEni, listEnis 1
+ * (+1 per server with an attached port that has no device-index tag and is not its remembered
+ * primary); assignIps, unassignIps 2 (+1 for the primary-ip tag, once, on a port that lacks it;
+ * assignIps +1 for the server of an attached port whose copy is old, +1 for the subnet of specific
+ * addresses the first time).
  *
  * <p>Quotas: attaching beyond the flavor's ENIs, or assigning beyond its IPs per ENI on an attached
  * port, is refused here before any write ({@code QUOTA_EXCEEDED}); Nova's own 403 and the
