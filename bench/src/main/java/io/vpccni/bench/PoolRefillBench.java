@@ -36,7 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the pool costs in cloud calls: a node taken from 0 to 100 ready IPs with 200 ms of latency
@@ -63,6 +63,7 @@ public final class PoolRefillBench {
       Duration wall,
       Map<CloudOperation, Long> calls,
       long http,
+      Map<String, Long> httpByOperation,
       int enis,
       int ips) {
     long total() {
@@ -185,8 +186,8 @@ public final class PoolRefillBench {
     List<Refill> out = new ArrayList<>();
     try (Controller c = new Controller(fake, warm, Duration.ofMinutes(5))) {
       String backend = "fake cloud, " + LATENCY_MS + " ms per SPI call";
-      out.add(refill(c, "n1", "i-1", backend, type.name(), "first node, new controller", () -> 0));
-      out.add(refill(c, "n2", "i-2", backend, type.name(), "next node (subnet known)", () -> 0));
+      out.add(refill(c, "n1", "i-1", backend, type.name(), "first node, new controller", Map::of));
+      out.add(refill(c, "n2", "i-2", backend, type.name(), "next node (subnet known)", Map::of));
     }
     return out;
   }
@@ -214,8 +215,7 @@ public final class PoolRefillBench {
                   maxEnis + "x" + (ipsPerEni - 1)));
       WarmPoolConfig warm = new WarmPoolConfig(0, TARGET, 0, 0, 5, Duration.ofMinutes(5), 10);
       List<Refill> out = new ArrayList<>();
-      LongSupplier http =
-          () -> emu.faults().requestCounts().values().stream().mapToLong(l -> l).sum();
+      Supplier<Map<String, Long>> http = () -> emu.faults().requestCounts();
       try (Controller c = new Controller(provider, warm, Duration.ofMinutes(5))) {
         String backend = "OpenStack provider → emulator, " + LATENCY_MS + " ms per HTTP request";
         out.add(refill(c, "n1", i1, backend, type, "first node, new controller", http));
@@ -234,10 +234,10 @@ public final class PoolRefillBench {
       String backend,
       String type,
       String when,
-      LongSupplier http)
+      Supplier<Map<String, Long>> http)
       throws Exception {
     var before = c.counter.snapshot();
-    long httpBefore = http.getAsLong();
+    Map<String, Long> httpBefore = http.get();
     long t0 = System.nanoTime();
     c.addNode(node, instance);
     c.waitForReady(node, TARGET);
@@ -252,6 +252,15 @@ public final class PoolRefillBench {
             calls.put(op, d);
           }
         });
+    Map<String, Long> httpByOp = new java.util.TreeMap<>();
+    http.get()
+        .forEach(
+            (op, n) -> {
+              long d = n - httpBefore.getOrDefault(op, 0L);
+              if (d > 0) {
+                httpByOp.put(op, d);
+              }
+            });
     NodeEni ne = c.nodeEni(node);
     return new Refill(
         backend,
@@ -259,7 +268,8 @@ public final class PoolRefillBench {
         when,
         wall,
         calls,
-        http.getAsLong() - httpBefore,
+        httpByOp.values().stream().mapToLong(Long::longValue).sum(),
+        httpByOp,
         ne.getSpec().enis.size(),
         c.readyIps(node).size());
   }
@@ -407,8 +417,9 @@ public final class PoolRefillBench {
         .append(")\n\n");
     b.append("A cloud call is one call of the cloud SPI (`VpcApi`), the unit the rate limit and")
         .append(" retries count and, on AWS-style APIs, one request. The OpenStack provider makes")
-        .append(" several HTTP requests for some calls (attach checks the port, the server's")
-        .append(" flavor and its ports before it attaches); those are counted apart.\n\n");
+        .append(" several HTTP requests for some calls (attach reads the port and the server's")
+        .append(" ports and writes the port's tags before it attaches); those are counted apart,")
+        .append(" by emulator operation below the table.\n\n");
     b.append("| cloud | instance type | node | wall time | cloud calls | HTTP requests | ENIs |")
         .append(" ready IPs | calls by operation |\n|---|---|---|---|---|---|---|---|---|\n");
     for (Refill r : refills) {
@@ -431,6 +442,15 @@ public final class PoolRefillBench {
           .append(" | ")
           .append(ops(r.calls()))
           .append(" |\n");
+    }
+    b.append("\nHTTP requests by emulator operation:\n\n");
+    for (Refill r : refills) {
+      if (!r.httpByOperation().isEmpty()) {
+        b.append("- ").append(r.type()).append(", ").append(r.when()).append(": ");
+        List<String> parts = new ArrayList<>();
+        r.httpByOperation().forEach((op, n) -> parts.add("`" + op + "` " + n));
+        b.append(String.join(", ", parts)).append("\n");
+      }
     }
     b.append("\n## ")
         .append(CHURNS)

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A Neutron port read as an {@link Eni}: which fixed IP is primary, the device index and status of
@@ -27,16 +28,33 @@ import java.util.Optional;
 final class PortEnis {
   private PortEnis() {}
 
-  /** Resolves device indexes of ports attached without our tag, one Nova call per server. */
+  /**
+   * Resolves device indexes of ports attached without our tag: the server's remembered primary port
+   * is 0, any other takes its place in Nova's interface list, one Nova call per server.
+   */
   static final class IndexLookup {
+    /** For ports known to be unattached: asking it is a bug. */
+    static final IndexLookup NONE = new IndexLookup(null, s -> Optional.empty());
+
     private final ComputeClient compute;
+    private final Function<String, Optional<String>> primaryPort;
     private final Map<String, List<InterfaceAttachment>> byServer = new HashMap<>();
 
-    IndexLookup(ComputeClient compute) {
+    /**
+     * @param primaryPort the port known to be first in a server's interface list, if one is
+     */
+    IndexLookup(ComputeClient compute, Function<String, Optional<String>> primaryPort) {
       this.compute = compute;
+      this.primaryPort = primaryPort;
     }
 
     int indexOf(String serverId, String portId) {
+      if (primaryPort.apply(serverId).map(portId::equals).orElse(false)) {
+        return 0;
+      }
+      if (compute == null) {
+        throw new IllegalStateException("no index lookup for port " + portId);
+      }
       List<InterfaceAttachment> ifs = byServer.computeIfAbsent(serverId, compute::listInterfaces);
       for (int i = 0; i < ifs.size(); i++) {
         if (ifs.get(i).portId().equals(portId)) {
@@ -45,6 +63,54 @@ final class PortEnis {
       }
       return ifs.size(); // not (or no longer) listed by Nova: after every listed one
     }
+  }
+
+  /** The device index the port's tag holds, if it holds a valid one. */
+  static java.util.OptionalInt taggedIndex(Port p) {
+    String value = null;
+    for (String t : p.tags()) {
+      if (t.startsWith(OpenStackVpcApi.DEVICE_INDEX_TAG + "=")) {
+        value = t.substring(OpenStackVpcApi.DEVICE_INDEX_TAG.length() + 1);
+      }
+    }
+    int i = parseIndex(value);
+    return i < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(i);
+  }
+
+  /**
+   * The ENI of a port read while unattached, after we wrote {@code tags} on it and Nova attached it
+   * at {@code at}: {@code IN_USE} when Nova reports the port {@code ACTIVE}, else {@code
+   * ATTACHING}. Everything else is the port as read.
+   */
+  static Eni attached(Port unattached, List<String> tags, Attachment at, String portState) {
+    Eni e = toEni(withTags(unattached, tags), IndexLookup.NONE);
+    return new Eni(
+        e.id(),
+        e.mac(),
+        e.subnetId(),
+        e.primaryIp(),
+        e.secondaryIps(),
+        e.securityGroups(),
+        e.description(),
+        "ACTIVE".equals(portState) ? EniStatus.IN_USE : EniStatus.ATTACHING,
+        Optional.of(at),
+        e.tags(),
+        e.createdAt());
+  }
+
+  static Eni withStatus(Eni e, EniStatus status) {
+    return new Eni(
+        e.id(),
+        e.mac(),
+        e.subnetId(),
+        e.primaryIp(),
+        e.secondaryIps(),
+        e.securityGroups(),
+        e.description(),
+        status,
+        e.attachment(),
+        e.tags(),
+        e.createdAt());
   }
 
   static Eni toEni(Port p, IndexLookup lookup) {

@@ -9,5 +9,9 @@
  * OpenStackApiException} onto a {@link io.vpccni.cloud.CloudException.Reason}. May import the JDK,
  * {@code io.vpccni.netaddr}, {@code io.vpccni.cloud} and the client package; never Jackson or a
  * logging API (it throws), and nothing of the client escapes its methods.
+ *
+ * <p>{@code Facts} is all it remembers between calls: subnets' network ids and CIDRs (immutable in
+ * Neutron) for the provider's life, servers' flavors and primary ports for 60 s; the module README
+ * has the requests each call makes.
  */
 package io.vpccni.cloud.openstack;
