@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * that fails applies. In the node's namespace given by path when the agent runs outside it (the
  * local cluster), else in the agent's own.
  */
-public final class Nft {
+public final class Nft implements RuleApplier {
   private final String nft;
   private final Optional<Path> netns;
 
@@ -23,6 +23,7 @@ public final class Nft {
   }
 
   /** Applies the script atomically. */
+  @Override
   public void apply(String script) throws IOException {
     run(List.of("-f", "-"), script);
   }
