@@ -29,6 +29,8 @@ import java.util.Set;
  *     node's NodeENI object, written by the controller)
  * @param kubeconfig kubeconfig file for eniSource "kubernetes", or null for the usual discovery
  *     (KUBECONFIG, ~/.kube/config, in-cluster service account)
+ * @param networkPolicy enforce Kubernetes NetworkPolicy with nftables (needs eniSource
+ *     "kubernetes"); off by default until the local cluster exercises it end to end
  */
 public record AgentConfig(
     String node,
@@ -42,7 +44,8 @@ public record AgentConfig(
     int mtu,
     String metricsAddress,
     String eniSource,
-    Path kubeconfig) {
+    Path kubeconfig,
+    boolean networkPolicy) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
@@ -59,7 +62,8 @@ public record AgentConfig(
           "mtu",
           "metricsAddress",
           "eniSource",
-          "kubeconfig");
+          "kubeconfig",
+          "networkPolicy");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -131,6 +135,11 @@ public record AgentConfig(
     if (source.equals("file") && !o.has("enisFile")) {
       throw o.missing("enisFile", "string; required when eniSource is \"file\"");
     }
+    boolean policy = o.bool("networkPolicy", false);
+    if (policy && !source.equals("kubernetes")) {
+      throw o.invalid(
+          "networkPolicy", "needs eniSource \"kubernetes\": policies come from the API server");
+    }
     String node = o.string("node");
     if (node.isBlank()) {
       throw o.invalid("node", "must not be empty");
@@ -147,6 +156,7 @@ public record AgentConfig(
         (int) mtu,
         metrics,
         source,
-        o.optString("kubeconfig").map(Path::of).orElse(null));
+        o.optString("kubeconfig").map(Path::of).orElse(null),
+        policy);
   }
 }

@@ -31,6 +31,8 @@ class ConfigValidationTest {
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"routeTableBase\":200}|routeTableBase",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"sockett\":\"/x\"}|sockett",
         "{\"node\":\"n\"}|enisFile",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"networkPolicy\":true}|networkPolicy",
+        "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"networkPolicy\":\"yes\"}|networkPolicy",
       })
   void badAgentConfigNamesTheField(String json, String field) {
     assertThatThrownBy(() -> AgentConfig.parse(Json.parseObject(json)))
