@@ -49,9 +49,10 @@ public final class NftRenderer {
     List<String> egressMap = new ArrayList<>();
     List<String> ingressMap = new ArrayList<>();
     int n = 0;
+    Set<IpAddress> seen = new java.util.HashSet<>();
     for (PodRules r : pods) {
-      if (r.pod().ip().isEmpty()) {
-        continue;
+      if (r.pod().ip().isEmpty() || !seen.add(r.pod().ip().get())) {
+        continue; // an address is one pod's: a second entry for it would make nft refuse the map
       }
       String ip = r.pod().ip().get().toString();
       if (r.egress().isolated()) {

@@ -186,8 +186,11 @@ public final class PolicyEnforcer implements AutoCloseable {
       all.add(pp);
       byRef.put(pp.key(), pp);
     }
-    List<LocalPod> locals = new ArrayList<>(localPods.get());
-    extra.ifPresent(locals::add);
+    // one entry per address: the pod being admitted is usually in the pool's list already
+    Map<IpAddress, LocalPod> byIp = new LinkedHashMap<>();
+    localPods.get().forEach(l -> byIp.put(l.ip(), l));
+    extra.ifPresent(l -> byIp.put(l.ip(), l));
+    List<LocalPod> locals = new ArrayList<>(byIp.values());
     List<PolicyPod> local = new ArrayList<>();
     for (LocalPod l : locals) {
       PolicyPod found = byRef.get(l.podRef());

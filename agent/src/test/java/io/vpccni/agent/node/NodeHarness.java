@@ -35,6 +35,10 @@ final class NodeHarness implements AutoCloseable {
   String mode = "shared";
   long cooldownSeconds = 180;
   String eniSource = "file";
+
+  /** More agent config keys, as JSON members with a leading comma. */
+  String extraConfig = "";
+
   AgentProcess agent;
 
   static void assumePrivileged() {
@@ -78,7 +82,9 @@ final class NodeHarness implements AutoCloseable {
         + cooldownSeconds
         + ","
         + source
-        + ",\"metricsAddress\":\"127.0.0.1:0\"}";
+        + ",\"metricsAddress\":\"127.0.0.1:0\""
+        + extraConfig
+        + "}";
   }
 
   AgentProcess startAgent(Map<String, String> env) throws IOException, InterruptedException {

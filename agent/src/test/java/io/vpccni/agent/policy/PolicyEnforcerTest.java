@@ -131,4 +131,19 @@ class PolicyEnforcerTest {
     Thread.sleep(300);
     assertThat(applied).hasSize(now);
   }
+
+  @Test
+  void aPodAlreadyInThePoolIsAdmittedOnce() throws Exception {
+    client
+        .resource(
+            PolicyCompilerTest.policy(
+                "metadata: {name: deny, namespace: prod}\nspec: {podSelector: {}, policyTypes: [Ingress]}"))
+        .create();
+    client.pods().resource(pod("prod", "web-0", "web")).create();
+    // the ADD path reserves the IP (so the pool lists the pod) before it calls admit
+    local.add(new PolicyEnforcer.LocalPod("prod/web-0", IpAddress.parse("10.0.1.10")));
+    enforcer.start(Duration.ofSeconds(10));
+    enforcer.admit("prod/web-0", IpAddress.parse("10.0.1.10"));
+    assertThat(applied.getLast()).contains("ip daddr vmap { 10.0.1.10 : jump in_0 }");
+  }
 }
