@@ -198,6 +198,12 @@ public final class CniService {
           e.getMessage());
     }
     int mtu = (int) req.config().optInteger("mtu").orElse(0L).longValue();
+    java.util.Optional<io.vpccni.agent.datapath.Bandwidth> bandwidth;
+    try {
+      bandwidth = io.vpccni.agent.datapath.Bandwidth.fromConfig(req.config());
+    } catch (io.vpccni.agentapi.FieldException e) {
+      return AgentResponse.error(CniErrors.INVALID_CONFIG, e.getMessage(), "");
+    }
     Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
     var existing = pool.find(key);
     IpAddress preferred = null;
@@ -253,7 +259,12 @@ public final class CniService {
       var setup =
           datapath.setup(
               new PodRequest(
-                  req.containerId(), req.ifName(), Path.of(req.netns()), mtu, req.podRef()),
+                  req.containerId(),
+                  req.ifName(),
+                  Path.of(req.netns()),
+                  mtu,
+                  req.podRef(),
+                  bandwidth),
               alloc,
               eni,
               steps);

@@ -69,6 +69,12 @@ public final class ExclusiveEniDatapath implements Datapath {
   @Override
   public Setup setup(PodRequest req, Allocation alloc, EniSpec eni, Steps steps)
       throws DatapathException {
+    if (req.bandwidth().isPresent()) {
+      throw new DatapathException(
+          DatapathException.UNSUPPORTED,
+          "bandwidth limits (runtimeConfig.bandwidth) are applied in shared mode only; an"
+              + " exclusive ENI's traffic does not cross the node");
+    }
     Netlink host = node.netlink();
     IpPrefix eniIp = new IpPrefix(eni.primaryIp(), eni.subnet().length());
     IpPrefix podHost = eni.primaryIp().toHostPrefix();

@@ -1,6 +1,7 @@
 package io.vpccni.agent.datapath.veth;
 
 import io.vpccni.agent.config.EniSpec;
+import io.vpccni.agent.datapath.Bandwidth;
 import io.vpccni.agent.datapath.Datapath;
 import io.vpccni.agent.datapath.DatapathException;
 import io.vpccni.agent.datapath.Names;
@@ -89,6 +90,17 @@ public final class SharedVethDatapath implements Datapath {
       addRule(host, Rule.to(podIp, RULE_TO_PRIORITY, Route.TABLE_MAIN));
       addRule(host, Rule.from(podIp, RULE_FROM_PRIORITY, table));
       steps.reached("rules");
+      if (req.bandwidth().isPresent()) {
+        // traffic to the pod leaves the host's end; traffic from the pod leaves the pod's end
+        Bandwidth bw = req.bandwidth().get();
+        if (bw.limitsIngress()) {
+          host.tbfSet(hostLink.index(), tbf(bw.ingressRate(), bw.ingressBurst()));
+        }
+        if (bw.limitsEgress()) {
+          pod.tbfSet(podLink.index(), tbf(bw.egressRate(), bw.egressBurst()));
+        }
+        steps.reached("bandwidth");
+      }
       return new Setup(Results.veth(hostLink, podLink, req, podIp, GATEWAY, mtu), alloc);
     } catch (NetnsGoneException e) {
       throw new DatapathException(
@@ -96,6 +108,16 @@ public final class SharedVethDatapath implements Datapath {
     } catch (NetlinkException e) {
       throw new DatapathException(DatapathException.SETUP_FAILED, e.getMessage(), e);
     }
+  }
+
+  private static io.vpccni.netlink.Tbf tbf(long rate, long burstBits) {
+    io.vpccni.netlink.Tbf dflt = io.vpccni.netlink.Tbf.forRate(rate);
+    var burst = Bandwidth.burstBytes(rate, burstBits);
+    if (burst.isEmpty() || burst.getAsLong() < dflt.burstBytes()) {
+      return dflt; // below 32 KiB an offloaded packet could never pass
+    }
+    int b = (int) Math.min(Integer.MAX_VALUE / 2, burst.getAsLong());
+    return new io.vpccni.netlink.Tbf(rate, b, b + dflt.limitBytes() - dflt.burstBytes());
   }
 
   private int mtu(PodRequest req, EniSpec eni) {
