@@ -313,6 +313,16 @@ class RenderedChartTest {
             "/var/lib/vpc-cni",
             "/var/run/netns",
             "/var/lib/kubelet/device-plugins");
+    // sysctls go through the host's /proc/sys/net: the container's /proc/sys is read-only
+    assertThat(hostPaths(r, agent)).contains("/proc/sys/net");
+    assertThat(mountPaths(agent)).contains("/host/proc/sys/net");
+    assertThat(agent.getEnv())
+        .filteredOn(e -> e.getName().equals("VPC_CNI_JAVA_OPTS"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValue())
+                    .contains("-D" + io.vpccni.netlink.Sysctl.ROOT_PROPERTY + "=/host/proc/sys"));
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/metrics");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/metrics");
     Container install = Release.container(ds.getSpec().getTemplate(), "install-cni");
