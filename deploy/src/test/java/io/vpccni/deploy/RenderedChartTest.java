@@ -191,7 +191,7 @@ class RenderedChartTest {
     assertThat(rules(r.named(Role.class, name("controller-lease")).getRules()))
         .containsExactlyInAnyOrder(
             "coordination.k8s.io/leases: create",
-            "coordination.k8s.io/leases[vpc-cni-controller]: get,update");
+            "coordination.k8s.io/leases[vpc-cni-controller]: get,patch");
     assertThat(r.all(ClusterRole.class)).hasSize(2);
     assertThat(r.all(Role.class)).hasSize(1);
     assertThat(r.named(ClusterRoleBinding.class, name("agent")).getSubjects())
