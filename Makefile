@@ -5,7 +5,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
 APT_PACKAGES := iproute2 nftables iptables iperf3 iputils-ping containernetworking-plugins containerd runc busybox-static procps util-linux jq
 
-.PHONY: help deps build test unit check format demo demo-node bench clean
+.PHONY: help deps build test unit check format helm-lint demo demo-node bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -30,6 +30,9 @@ unit: ## unit tests only (no root, no namespaces, no real neutron-server)
 
 test: build ## all tests: unit, namespace (root), runtime and real neutron-server (installs it) tests
 	$(MVN) verify
+
+helm-lint: ## lint the Helm chart, render its examples and validate every object (no helm binary needed)
+	$(MVN) verify -pl deploy -am -Dtest='io.vpccni.deploy.**' -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: build ## local cluster (VPC emulator, API server stand-in, controller, 2 agents), 10 pods through the real CNI binary, matrix, pools, teardown
 	scripts/demo.sh

@@ -21,11 +21,20 @@ import java.util.List;
  * between the directory and the last dot is the interface name, so {@code
  * net.ipv4.conf.eth0.100.rp_filter} means interface {@code eth0.100}. The four-argument form names
  * the interface separately and needs no such rule.
+ *
+ * <p>The files are opened under {@code /proc/sys}, or under the directory named by the system
+ * property {@value #ROOT_PROPERTY}: a container that is not privileged sees {@code /proc/sys}
+ * read-only, so the agent's DaemonSet mounts the host's {@code /proc/sys/net} at {@code
+ * /host/proc/sys/net} and sets {@code -Dvpccni.procSys=/host/proc/sys}. Any mount of procfs's
+ * sys/net shows the opening thread's namespace, so the rule above holds there too.
  */
 public final class Sysctl {
   private Sysctl() {}
 
-  private static final Path ROOT = Path.of("/proc/sys");
+  /** System property naming the directory that stands for /proc/sys. */
+  public static final String ROOT_PROPERTY = "vpccni.procSys";
+
+  private static final Path ROOT = Path.of(System.getProperty(ROOT_PROPERTY, "/proc/sys"));
   private static final List<String> PER_INTERFACE =
       List.of("net.ipv4.conf.", "net.ipv4.neigh.", "net.ipv6.conf.", "net.ipv6.neigh.");
 

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's configuration file (JSON). Every key is documented in {@code docs/agent-config.md};
@@ -49,6 +52,7 @@ public record AgentConfig(
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Set<String> KEYS =
       Set.of(
           "node",
@@ -76,6 +80,15 @@ public record AgentConfig(
   }
 
   public static AgentConfig parse(JsonObject o) {
+    return parse(o, System::getenv);
+  }
+
+  /**
+   * As {@link #parse(JsonObject)}, with {@code env} resolving a {@code node} of the form {@code
+   * ${env:NAME}} (the DaemonSet passes the node name as {@code NODE_NAME}, so one ConfigMap serves
+   * every node).
+   */
+  public static AgentConfig parse(JsonObject o, Function<String, String> env) {
     for (String k : o.map().keySet()) {
       if (!KEYS.contains(k)) {
         throw o.invalid(
@@ -141,6 +154,14 @@ public record AgentConfig(
           "networkPolicy", "needs eniSource \"kubernetes\": policies come from the API server");
     }
     String node = o.string("node");
+    Matcher ref = ENV_REF.matcher(node);
+    if (ref.matches()) {
+      String value = env.apply(ref.group(1));
+      if (value == null || value.isBlank()) {
+        throw o.invalid("node", "environment variable " + ref.group(1) + " is not set");
+      }
+      node = value;
+    }
     if (node.isBlank()) {
       throw o.invalid("node", "must not be empty");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.agentapi.Json;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +18,27 @@ class ConfigValidationTest {
     assertThat(c.mode()).isEqualTo(Mode.SHARED);
     assertThat(c.ipCooldown().toSeconds()).isGreaterThanOrEqualTo(120);
     assertThat(c.socket().toString()).isEqualTo("/run/vpc-cni/agent.sock");
+  }
+
+  @Test
+  void nodeFromTheEnvironment() {
+    AgentConfig c =
+        AgentConfig.parse(
+            Json.parseObject("{\"node\":\"${env:NODE_NAME}\",\"enisFile\":\"/e.json\"}"),
+            Map.of("NODE_NAME", "worker-7")::get);
+    assertThat(c.node()).isEqualTo("worker-7");
+  }
+
+  @Test
+  void nodeFromAnUnsetVariableIsRefused() {
+    assertThatThrownBy(
+            () ->
+                AgentConfig.parse(
+                    Json.parseObject("{\"node\":\"${env:NODE_NAME}\",\"enisFile\":\"/e\"}"),
+                    Map.<String, String>of()::get))
+        .isInstanceOf(FieldException.class)
+        .hasMessageContaining("NODE_NAME is not set")
+        .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo("node"));
   }
 
   @ParameterizedTest

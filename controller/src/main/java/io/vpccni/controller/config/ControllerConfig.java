@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -34,6 +37,7 @@ public record ControllerConfig(
     int cloudBurst,
     String metricsAddress) {
 
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Set<String> KEYS =
       Set.of(
           "clusterId",
@@ -74,6 +78,16 @@ public record ControllerConfig(
   }
 
   public static ControllerConfig parse(JsonNode o) {
+    return parse(o, System::getenv);
+  }
+
+  /**
+   * As {@link #parse(JsonNode)}, with {@code env} resolving providerSettings values of the form
+   * {@code ${env:NAME}}: the whole value is replaced by that environment variable's, so secrets
+   * (passwords, keys) come from a Secret through the container's environment, not from the config
+   * file. An unset variable is refused naming the setting; the value itself is never printed.
+   */
+  public static ControllerConfig parse(JsonNode o, Function<String, String> env) {
     if (o == null || !o.isObject()) {
       throw new IllegalArgumentException("the config must be a JSON object");
     }
@@ -92,7 +106,17 @@ public record ControllerConfig(
         if (!e.getValue().isString()) {
           throw field("providerSettings." + e.getKey(), "must be a string");
         }
-        settings.put(e.getKey(), e.getValue().asString());
+        String value = e.getValue().asString();
+        Matcher ref = ENV_REF.matcher(value);
+        if (ref.matches()) {
+          value = env.apply(ref.group(1));
+          if (value == null) {
+            throw field(
+                "providerSettings." + e.getKey(),
+                "environment variable " + ref.group(1) + " is not set");
+          }
+        }
+        settings.put(e.getKey(), value);
       }
     }
     JsonNode w = o.get("warmPool");
