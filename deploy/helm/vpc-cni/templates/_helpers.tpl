@@ -51,6 +51,7 @@ app.kubernetes.io/component: {{ index . 1 }}
   "routeTableBase" .Values.agent.routeTableBase
   "mtu" .Values.agent.mtu
   "metricsAddress" (ternary (printf "0.0.0.0:%v" .Values.agent.metricsPort) "" (gt (int .Values.agent.metricsPort) 0))
+  "networkPolicy" .Values.agent.networkPolicy
 -}}
 {{- toPrettyJson $c -}}
 {{- end -}}
@@ -58,6 +59,7 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{/* The conflist (docs/cni-config.md): vpc-cni first, then the chained plugins. */}}
 {{- define "vpc-cni.conflist" -}}
 {{- $vpc := dict "type" "vpc-cni" "agentSocket" "/run/vpc-cni/agent.sock" "agentTimeoutSeconds" .Values.cni.agentTimeoutSeconds -}}
+{{- if not .Values.cni.bandwidth }}{{ $_ := set $vpc "capabilities" (dict "bandwidth" true) }}{{ end -}}
 {{- if gt (int .Values.cni.mtu) 0 }}{{ $_ := set $vpc "mtu" .Values.cni.mtu }}{{ end -}}
 {{- if .Values.cni.logFile }}{{ $_ := set $vpc "logFile" .Values.cni.logFile }}{{ end -}}
 {{- $plugins := list $vpc -}}
