@@ -29,6 +29,9 @@ import java.util.Set;
  *     node's NodeENI object, written by the controller)
  * @param kubeconfig kubeconfig file for eniSource "kubernetes", or null for the usual discovery
  *     (KUBECONFIG, ~/.kube/config, in-cluster service account)
+ * @param devicePlugin whether to serve the kubelet device plugin ({@code vpc-cni.io/eni-ip} or
+ *     {@code vpc-cni.io/eni})
+ * @param devicePluginDir the kubelet's device-plugin directory (holds {@code kubelet.sock})
  */
 public record AgentConfig(
     String node,
@@ -42,10 +45,13 @@ public record AgentConfig(
     int mtu,
     String metricsAddress,
     String eniSource,
-    Path kubeconfig) {
+    Path kubeconfig,
+    boolean devicePlugin,
+    Path devicePluginDir) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
+  public static final Path DEFAULT_DEVICE_PLUGIN_DIR = Path.of("/var/lib/kubelet/device-plugins");
   private static final Set<String> KEYS =
       Set.of(
           "node",
@@ -59,7 +65,9 @@ public record AgentConfig(
           "mtu",
           "metricsAddress",
           "eniSource",
-          "kubeconfig");
+          "kubeconfig",
+          "devicePlugin",
+          "devicePluginDir");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -131,6 +139,11 @@ public record AgentConfig(
     if (source.equals("file") && !o.has("enisFile")) {
       throw o.missing("enisFile", "string; required when eniSource is \"file\"");
     }
+    boolean devicePlugin = o.bool("devicePlugin", true);
+    String pluginDir = o.optString("devicePluginDir").orElse(DEFAULT_DEVICE_PLUGIN_DIR.toString());
+    if (!pluginDir.startsWith("/")) {
+      throw o.invalid("devicePluginDir", "must be an absolute path, not \"" + pluginDir + "\"");
+    }
     String node = o.string("node");
     if (node.isBlank()) {
       throw o.invalid("node", "must not be empty");
@@ -147,6 +160,8 @@ public record AgentConfig(
         (int) mtu,
         metrics,
         source,
-        o.optString("kubeconfig").map(Path::of).orElse(null));
+        o.optString("kubeconfig").map(Path::of).orElse(null),
+        devicePlugin,
+        Path.of(pluginDir));
   }
 }

@@ -17,6 +17,8 @@ class ConfigValidationTest {
     assertThat(c.mode()).isEqualTo(Mode.SHARED);
     assertThat(c.ipCooldown().toSeconds()).isGreaterThanOrEqualTo(120);
     assertThat(c.socket().toString()).isEqualTo("/run/vpc-cni/agent.sock");
+    assertThat(c.devicePlugin()).isTrue();
+    assertThat(c.devicePluginDir().toString()).isEqualTo("/var/lib/kubelet/device-plugins");
   }
 
   @ParameterizedTest
@@ -31,6 +33,8 @@ class ConfigValidationTest {
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"routeTableBase\":200}|routeTableBase",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"sockett\":\"/x\"}|sockett",
         "{\"node\":\"n\"}|enisFile",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePlugin\":\"yes\"}|devicePlugin",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePluginDir\":\"dp\"}|devicePluginDir",
       })
   void badAgentConfigNamesTheField(String json, String field) {
     assertThatThrownBy(() -> AgentConfig.parse(Json.parseObject(json)))
