@@ -36,12 +36,12 @@ import java.util.stream.Stream;
  * stream, as the kubelet's device manager does. {@link #restart} plays a kubelet restart: it drops
  * its connections, deletes {@code kubelet.sock} and every plugin socket, and listens again.
  */
-final class FakeKubelet implements AutoCloseable {
-  final Path dir;
-  final BlockingQueue<RegisterRequest> registrations = new LinkedBlockingQueue<>();
+public final class FakeKubelet implements AutoCloseable {
+  public final Path dir;
+  public final BlockingQueue<RegisterRequest> registrations = new LinkedBlockingQueue<>();
 
   /** The device lists every ListAndWatch stream delivered, in order. */
-  final BlockingQueue<ListAndWatchResponse> lists = new LinkedBlockingQueue<>();
+  public final BlockingQueue<ListAndWatchResponse> lists = new LinkedBlockingQueue<>();
 
   /** Register calls to refuse before accepting one. */
   final AtomicInteger refuse = new AtomicInteger();
@@ -54,7 +54,7 @@ final class FakeKubelet implements AutoCloseable {
   private Server server;
   private ManagedChannel plugin;
 
-  FakeKubelet(Path dir) throws IOException {
+  public FakeKubelet(Path dir) throws IOException {
     this.dir = dir;
     listen();
   }
@@ -138,7 +138,7 @@ final class FakeKubelet implements AutoCloseable {
   }
 
   /** Device counts of the lists received so far, draining them. */
-  List<Integer> drainCounts() {
+  public List<Integer> drainCounts() {
     List<ListAndWatchResponse> out = new java.util.ArrayList<>();
     lists.drainTo(out);
     return out.stream().map(ListAndWatchResponse::getDevicesCount).toList();

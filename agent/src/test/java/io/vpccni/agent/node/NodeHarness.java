@@ -78,7 +78,9 @@ final class NodeHarness implements AutoCloseable {
         + cooldownSeconds
         + ","
         + source
-        + ",\"metricsAddress\":\"127.0.0.1:0\"}";
+        + ",\"devicePluginDir\":\""
+        + work.resolve("device-plugins")
+        + "\",\"metricsAddress\":\"127.0.0.1:0\"}";
   }
 
   AgentProcess startAgent(Map<String, String> env) throws IOException, InterruptedException {
