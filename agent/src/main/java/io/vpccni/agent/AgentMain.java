@@ -177,6 +177,50 @@ public final class AgentMain {
       }
       reporter = new StatusReporter(kube, config.node(), pool, source, Clock.systemUTC());
     }
+    io.vpccni.agent.policy.PolicyEnforcer policy = null;
+    if (config.networkPolicy()) {
+      var nft =
+          new io.vpccni.agent.policy.Nft("nft", java.util.Optional.ofNullable(config.nodeNetns()));
+      policy =
+          new io.vpccni.agent.policy.PolicyEnforcer(
+              kube,
+              () ->
+                  pool.all().stream()
+                      .map(
+                          a ->
+                              new io.vpccni.agent.policy.PolicyEnforcer.LocalPod(
+                                  a.podRef(), a.ip()))
+                      .toList(),
+              nft,
+              java.time.Duration.ofMillis(50));
+      io.vpccni.agent.policy.PolicyEnforcer p = policy;
+      cni.setPolicyGate(
+          new CniService.PolicyGate() {
+            @Override
+            public void admit(String podRef, io.vpccni.netaddr.IpAddress ip)
+                throws java.io.IOException {
+              p.admit(podRef, ip);
+            }
+
+            @Override
+            public void released() {
+              p.enforceSoon();
+            }
+          });
+      // ADDs are refused (the runtime retries) until the watches have synced; DEL works meanwhile
+      Thread.ofPlatform()
+          .name("policy-start")
+          .daemon(true)
+          .start(
+              () -> {
+                try {
+                  p.start(java.time.Duration.ofMinutes(5));
+                  logger.info("NetworkPolicy enforcement in force");
+                } catch (java.io.IOException e) {
+                  logger.error("NetworkPolicy enforcement did not start: {}", e.getMessage());
+                }
+              });
+    }
     metrics.reconciled(new Reconciler(pool, datapath, node).run());
     if (reporter != null) {
       reporter.start(2000);
@@ -208,6 +252,7 @@ public final class AgentMain {
         pool.stats());
     CountDownLatch stop = new CountDownLatch(1);
     StatusReporter closeReporter = reporter;
+    io.vpccni.agent.policy.PolicyEnforcer closePolicy = policy;
     NodeEniSource closeSource = source;
     KubernetesClient closeKube = kube;
     DevicePlugin closePlugin = plugin;
@@ -221,6 +266,9 @@ public final class AgentMain {
                     closePlugin.close();
                   }
                   metrics.close();
+                  if (closePolicy != null) {
+                    closePolicy.close(); // the rules stay in the kernel for the next agent
+                  }
                   if (closeReporter != null) {
                     closeReporter.close();
                   }

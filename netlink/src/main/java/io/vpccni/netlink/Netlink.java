@@ -10,6 +10,7 @@ import io.vpccni.netlink.internal.LinkMessages;
 import io.vpccni.netlink.internal.NeighMessages;
 import io.vpccni.netlink.internal.NlError;
 import io.vpccni.netlink.internal.NlMsgWriter;
+import io.vpccni.netlink.internal.QdiscMessages;
 import io.vpccni.netlink.internal.RouteMessages;
 import io.vpccni.netlink.internal.Rtnl;
 import io.vpccni.netlink.internal.RtnlConn;
@@ -381,6 +382,31 @@ public final class Netlink implements AutoCloseable {
         w -> NeighMessages.dumpRequest(w, linkIndex, family),
         NeighMessages.decoder(linkIndex, family),
         () -> "list neighbours");
+  }
+
+  // ---- traffic control
+
+  /**
+   * Makes a token bucket filter the link's root qdisc (replacing whatever root qdisc it had): what
+   * the link sends is held to the rate.
+   */
+  public void tbfSet(int linkIndex, Tbf tbf) {
+    conn.write(
+        Rtnl.RTM_NEWQDISC,
+        NLM_F_CREATE | NLM_F_REPLACE,
+        w -> QdiscMessages.tbf(w, linkIndex, tbf),
+        () -> "set tbf " + tbf + " on link " + linkIndex,
+        true);
+  }
+
+  /** Removes the link's root qdisc (back to the default); a link without one is left as it is. */
+  public void qdiscDelRoot(int linkIndex) {
+    NlError e = conn.tryWrite(Rtnl.RTM_DELQDISC, 0, w -> QdiscMessages.deleteRoot(w, linkIndex));
+    // ENOENT/EINVAL: no root qdisc of ours to delete (the default one cannot be deleted)
+    if (e != null && e.errno() != 0 && e.errno() != 2 && e.errno() != 22) {
+      throw io.vpccni.netlink.internal.Errors.of(
+          "delete the root qdisc of link " + linkIndex, e.errno(), e.extAck(), true);
+    }
   }
 
   @Override

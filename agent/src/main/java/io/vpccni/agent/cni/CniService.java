@@ -55,6 +55,32 @@ public final class CniService {
   private final Timings timings;
   private final AgentMetrics metrics;
   private volatile boolean ready;
+  private volatile PolicyGate policy = PolicyGate.NONE;
+
+  /**
+   * NetworkPolicy's hold on the ADD path: a pod's rules go in force after its IP is reserved and
+   * before its interface exists, so its first packet meets them.
+   */
+  public interface PolicyGate {
+    PolicyGate NONE =
+        new PolicyGate() {
+          @Override
+          public void admit(String podRef, IpAddress ip) {}
+
+          @Override
+          public void released() {}
+        };
+
+    /** Returns once the pod's rules are in force; throws, naming why, when they cannot be. */
+    void admit(String podRef, IpAddress ip) throws IOException;
+
+    /** A pod went away: its rules should go too (soon, not necessarily now). */
+    void released();
+  }
+
+  public void setPolicyGate(PolicyGate gate) {
+    this.policy = gate;
+  }
 
   public CniService(
       String node,
@@ -205,6 +231,16 @@ public final class CniService {
     }
     MDC.put("ip", alloc.ip().toString());
     steps.reached("reserved");
+    try {
+      policy.admit(req.podRef(), alloc.ip());
+    } catch (IOException e) {
+      logger.warn("NetworkPolicy not in force for the pod, refusing ADD: {}", e.getMessage());
+      pool.release(key, false);
+      return AgentResponse.error(
+          CniErrors.TRY_AGAIN,
+          "failed to put NetworkPolicy in force for pod " + req.podRef() + ": " + e.getMessage(),
+          "the pod starts once its policy can be applied; the runtime retries");
+    }
     EniSpec eni = pool.eniOf(alloc.ip()).orElseThrow();
     MDC.put("eni", eni.id());
     try {
@@ -261,6 +297,7 @@ public final class CniService {
     MDC.put("ip", a.ip().toString());
     datapath.teardown(a, pool.eniOf(a.ip()).orElse(null));
     pool.release(key, true);
+    policy.released();
     logger.info("pod detached: {} released to cooldown", a.ip());
     return AgentResponse.ok();
   }

@@ -29,6 +29,8 @@ import java.util.Set;
  *     node's NodeENI object, written by the controller)
  * @param kubeconfig kubeconfig file for eniSource "kubernetes", or null for the usual discovery
  *     (KUBECONFIG, ~/.kube/config, in-cluster service account)
+ * @param networkPolicy enforce Kubernetes NetworkPolicy with nftables (needs eniSource
+ *     "kubernetes"); off by default until the local cluster exercises it end to end
  * @param devicePlugin whether to serve the kubelet device plugin ({@code vpc-cni.io/eni-ip} or
  *     {@code vpc-cni.io/eni})
  * @param devicePluginDir the kubelet's device-plugin directory (holds {@code kubelet.sock})
@@ -46,6 +48,7 @@ public record AgentConfig(
     String metricsAddress,
     String eniSource,
     Path kubeconfig,
+    boolean networkPolicy,
     boolean devicePlugin,
     Path devicePluginDir) {
 
@@ -66,6 +69,7 @@ public record AgentConfig(
           "metricsAddress",
           "eniSource",
           "kubeconfig",
+          "networkPolicy",
           "devicePlugin",
           "devicePluginDir");
 
@@ -139,6 +143,11 @@ public record AgentConfig(
     if (source.equals("file") && !o.has("enisFile")) {
       throw o.missing("enisFile", "string; required when eniSource is \"file\"");
     }
+    boolean policy = o.bool("networkPolicy", false);
+    if (policy && !source.equals("kubernetes")) {
+      throw o.invalid(
+          "networkPolicy", "needs eniSource \"kubernetes\": policies come from the API server");
+    }
     boolean devicePlugin = o.bool("devicePlugin", true);
     String pluginDir = o.optString("devicePluginDir").orElse(DEFAULT_DEVICE_PLUGIN_DIR.toString());
     if (!pluginDir.startsWith("/")) {
@@ -161,6 +170,7 @@ public record AgentConfig(
         metrics,
         source,
         o.optString("kubeconfig").map(Path::of).orElse(null),
+        policy,
         devicePlugin,
         Path.of(pluginDir));
   }

@@ -35,6 +35,8 @@ class ConfigValidationTest {
         "{\"node\":\"n\"}|enisFile",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePlugin\":\"yes\"}|devicePlugin",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePluginDir\":\"dp\"}|devicePluginDir",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"networkPolicy\":true}|networkPolicy",
+        "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"networkPolicy\":\"yes\"}|networkPolicy",
       })
   void badAgentConfigNamesTheField(String json, String field) {
     assertThatThrownBy(() -> AgentConfig.parse(Json.parseObject(json)))

@@ -35,6 +35,10 @@ final class NodeHarness implements AutoCloseable {
   String mode = "shared";
   long cooldownSeconds = 180;
   String eniSource = "file";
+
+  /** More agent config keys, as JSON members with a leading comma. */
+  String extraConfig = "";
+
   AgentProcess agent;
 
   static void assumePrivileged() {
@@ -80,7 +84,9 @@ final class NodeHarness implements AutoCloseable {
         + source
         + ",\"devicePluginDir\":\""
         + work.resolve("device-plugins")
-        + "\",\"metricsAddress\":\"127.0.0.1:0\"}";
+        + "\",\"metricsAddress\":\"127.0.0.1:0\""
+        + extraConfig
+        + "}";
   }
 
   AgentProcess startAgent(Map<String, String> env) throws IOException, InterruptedException {

@@ -74,6 +74,11 @@ public final class NlMsgWriter {
     return this;
   }
 
+  public NlMsgWriter attrU64(int type, long value) {
+    b.putShort((short) 12).putShort((short) type).putLong(value);
+    return this;
+  }
+
   /** A NUL-terminated string attribute (IFLA_IFNAME, IFLA_INFO_KIND, FRA_IIFNAME...). */
   public NlMsgWriter attrString(int type, String value) {
     byte[] s = value.getBytes(StandardCharsets.UTF_8);

@@ -29,6 +29,8 @@ public final class Rtnl {
   public static final int RTM_NEWRULE = 32;
   public static final int RTM_DELRULE = 33;
   public static final int RTM_GETRULE = 34;
+  public static final int RTM_NEWQDISC = 36;
+  public static final int RTM_DELQDISC = 37;
 
   // nlmsghdr flags
   public static final int NLM_F_REQUEST = 0x1;

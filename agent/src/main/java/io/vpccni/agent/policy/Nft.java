@@ -1,0 +1,87 @@
+package io.vpccni.agent.policy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code nft} tool: one script, one transaction ({@code nft -f -}); nothing of a script
+ * that fails applies. In the node's namespace given by path when the agent runs outside it (the
+ * local cluster), else in the agent's own.
+ */
+public final class Nft implements RuleApplier {
+  private final String nft;
+  private final Optional<Path> netns;
+
+  public Nft(String nftBinary, Optional<Path> netns) {
+    this.nft = nftBinary;
+    this.netns = netns;
+  }
+
+  /** Applies the script atomically. */
+  @Override
+  public void apply(String script) throws IOException {
+    run(List.of("-f", "-"), script);
+  }
+
+  /** Parses and checks the script against the kernel without applying it ({@code nft -c}). */
+  public void check(String script) throws IOException {
+    run(List.of("-c", "-f", "-"), script);
+  }
+
+  /** The current ruleset of our table, empty if there is none. */
+  public String list() throws IOException {
+    try {
+      return run(List.of("list", "table", "inet", NftRenderer.TABLE), "");
+    } catch (IOException e) {
+      if (e.getMessage().contains("No such file or directory")) {
+        return "";
+      }
+      throw e;
+    }
+  }
+
+  /** Removes our table; absent is fine. */
+  public void delete() throws IOException {
+    apply("table inet " + NftRenderer.TABLE + " {}\ndelete table inet " + NftRenderer.TABLE + "\n");
+  }
+
+  private String run(List<String> args, String stdin) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    netns.ifPresent(p -> cmd.addAll(List.of("nsenter", "--net=" + p)));
+    cmd.add(nft);
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] out;
+    byte[] err;
+    try {
+      out = p.getInputStream().readAllBytes();
+      err = p.getErrorStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("failed to run nft " + String.join(" ", args) + ": no exit in 30 s");
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running nft", e);
+    }
+    if (p.exitValue() != 0) {
+      throw new IOException(
+          "failed to run nft "
+              + String.join(" ", args)
+              + " (exit "
+              + p.exitValue()
+              + "): "
+              + new String(err, StandardCharsets.UTF_8).strip());
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,279 @@
+package io.vpccni.agent.policy;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vpccni.netaddr.IpAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's NetworkPolicy rules in force: watches policies, namespaces and pods, and after
+ * any change (coalesced over {@code debounce}) compiles, renders and applies the whole rule set in
+ * one transaction, only when it differs from what is in force.
+ *
+ * <p>{@link #admit} is the ADD path's gate: it puts a new pod's rules in force before the pod's
+ * interface exists, so its first packet already meets them (no default-allow window), and it
+ * refuses while the watches have not synced (no guessing, hence no blanket deny either): the
+ * runtime retries the ADD. Rules live in the kernel, not in this process: an agent restart leaves
+ * them in force until the new agent, once synced, replaces them in one transaction.
+ */
+public final class PolicyEnforcer implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(PolicyEnforcer.class);
+
+  /** A pod of this node as the pool knows it: "namespace/name" and its address. */
+  public record LocalPod(String podRef, IpAddress ip) {}
+
+  private final KubernetesClient kube;
+  private final Supplier<List<LocalPod>> localPods;
+  private final RuleApplier applier;
+  private final Duration debounce;
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("policy").daemon(true).unstarted(r));
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private SharedIndexInformer<NetworkPolicy> policies;
+  private SharedIndexInformer<Namespace> namespaces;
+  private SharedIndexInformer<Pod> pods;
+  private ScheduledFuture<?> pending;
+
+  /** Pods read directly at admit because the watch had not brought them yet. */
+  private final Map<String, Pod> fetched = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private String inForce;
+  private volatile boolean synced;
+  private long applies;
+
+  public PolicyEnforcer(
+      KubernetesClient kube,
+      Supplier<List<LocalPod>> localPods,
+      RuleApplier applier,
+      Duration debounce) {
+    this.kube = kube;
+    this.localPods = localPods;
+    this.applier = applier;
+    this.debounce = debounce;
+  }
+
+  /** Starts the watches, waits for them to sync (at most {@code timeout}), applies once. */
+  public void start(Duration timeout) throws IOException {
+    ResourceEventHandler<Object> onChange =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Object o) {
+            enforceSoon();
+          }
+
+          @Override
+          public void onUpdate(Object a, Object b) {
+            enforceSoon();
+          }
+
+          @Override
+          public void onDelete(Object o, boolean unknown) {
+            enforceSoon();
+          }
+        };
+    policies = kube.network().v1().networkPolicies().inAnyNamespace().inform(handler(onChange), 0);
+    namespaces = kube.namespaces().inform(handler(onChange), 0);
+    pods = kube.pods().inAnyNamespace().inform(handler(onChange), 0);
+    informers.addAll(List.of(policies, namespaces, pods));
+    try {
+      for (SharedIndexInformer<?> i : informers) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!i.hasSynced()) {
+          if (System.nanoTime() > deadline) {
+            throw new IOException(
+                "failed to start NetworkPolicy enforcement: the watches did not sync within "
+                    + timeout);
+          }
+          Thread.sleep(20);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting NetworkPolicy enforcement", e);
+    }
+    synced = true;
+    enforce(Optional.empty());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ResourceEventHandler<T> handler(ResourceEventHandler<Object> h) {
+    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  }
+
+  /**
+   * Puts the rules of a pod about to be wired in force, with the pod as one of this node's pods.
+   *
+   * @throws IOException when they cannot be (not synced yet, the pod unknown to the API, nft
+   *     failed), naming why; the caller fails the ADD and changes nothing
+   */
+  public void admit(String podRef, IpAddress ip) throws IOException {
+    if (!synced) {
+      throw new IOException(
+          "NetworkPolicy is not in force yet on this node (the agent is still syncing its watches);"
+              + " the pod cannot start before its policy does");
+    }
+    if (pod(podRef).isEmpty()) {
+      int slash = podRef.indexOf('/');
+      Pod p =
+          slash < 0
+              ? null
+              : kube.pods()
+                  .inNamespace(podRef.substring(0, slash))
+                  .withName(podRef.substring(slash + 1))
+                  .get();
+      if (p == null) {
+        throw new IOException(
+            "pod "
+                + podRef
+                + " is unknown to the API server, so its NetworkPolicy cannot be computed");
+      }
+      fetched.put(podRef, p); // the watch will catch up; the gate must not wait for it
+    }
+    enforce(Optional.of(new LocalPod(podRef, ip)));
+  }
+
+  /** Recomputes soon (a pod went away, a watch fired): coalesces bursts. */
+  public synchronized void enforceSoon() {
+    if (!synced || (pending != null && !pending.isDone())) {
+      return;
+    }
+    pending =
+        worker.schedule(
+            () -> {
+              try {
+                enforce(Optional.empty());
+              } catch (IOException | RuntimeException e) {
+                logger.error("failed to apply NetworkPolicy rules, retrying: {}", e.getMessage());
+                worker.schedule(this::enforceSoon, 1, TimeUnit.SECONDS);
+              }
+            },
+            debounce.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void enforce(Optional<LocalPod> extra) throws IOException {
+    Map<String, Map<String, String>> nsLabels = new HashMap<>();
+    for (Namespace n : namespaces.getStore().list()) {
+      nsLabels.put(n.getMetadata().getName(), labels(n.getMetadata().getLabels()));
+    }
+    List<PolicyPod> all = new ArrayList<>();
+    Map<String, PolicyPod> byRef = new LinkedHashMap<>();
+    List<Pod> known = new ArrayList<>(pods.getStore().list());
+    fetched.keySet().removeIf(ref -> pods.getStore().getByKey(ref) != null);
+    known.addAll(fetched.values());
+    for (Pod p : known) {
+      PolicyPod pp = toPolicyPod(p, podIp(p));
+      all.add(pp);
+      byRef.put(pp.key(), pp);
+    }
+    // one entry per address: the pod being admitted is usually in the pool's list already
+    Map<IpAddress, LocalPod> byIp = new LinkedHashMap<>();
+    localPods.get().forEach(l -> byIp.put(l.ip(), l));
+    extra.ifPresent(l -> byIp.put(l.ip(), l));
+    List<LocalPod> locals = new ArrayList<>(byIp.values());
+    List<PolicyPod> local = new ArrayList<>();
+    for (LocalPod l : locals) {
+      PolicyPod found = byRef.get(l.podRef());
+      if (found == null) {
+        continue; // gone from the API: it has no labels any policy could select
+      }
+      PolicyPod withIp =
+          new PolicyPod(
+              found.namespace(), found.name(), Optional.of(l.ip()), found.labels(), found.ports());
+      local.add(withIp);
+      // the pool knows the address before the API does: peers see it at once
+      all.remove(found);
+      all.add(withIp);
+    }
+    var result = PolicyCompiler.compile(policies.getStore().list(), nsLabels, all, local);
+    result.errors().forEach(e -> logger.warn("NetworkPolicy ignored in part: {}", e));
+    String script = NftRenderer.render(result.pods());
+    if (script.equals(inForce)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    applier.apply(script);
+    inForce = script;
+    applies++;
+    logger.info(
+        "NetworkPolicy rules applied for {} local pods ({} policies) in {} ms",
+        local.size(),
+        policies.getStore().list().size(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** How many rule sets were applied (each a transaction), for tests and metrics. */
+  public synchronized long applies() {
+    return applies;
+  }
+
+  private Optional<Pod> pod(String podRef) {
+    return Optional.ofNullable(pods.getStore().getByKey(podRef))
+        .or(() -> Optional.ofNullable(fetched.get(podRef)));
+  }
+
+  private static Optional<IpAddress> podIp(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getPodIP() == null) {
+      return Optional.empty();
+    }
+    if (p.getSpec() != null && Boolean.TRUE.equals(p.getSpec().getHostNetwork())) {
+      return Optional.empty(); // the node's address, not a pod's: never a pod peer
+    }
+    try {
+      IpAddress ip = IpAddress.parse(p.getStatus().getPodIP());
+      return ip.isV4() ? Optional.of(ip) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static PolicyPod toPolicyPod(Pod p, Optional<IpAddress> ip) {
+    List<PolicyPod.NamedPort> ports = new ArrayList<>();
+    if (p.getSpec() != null && p.getSpec().getContainers() != null) {
+      for (var c : p.getSpec().getContainers()) {
+        for (ContainerPort cp : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+          var proto = Protocol.parse(cp.getProtocol());
+          if (cp.getName() != null && cp.getContainerPort() != null && proto.isPresent()) {
+            ports.add(new PolicyPod.NamedPort(cp.getName(), proto.get(), cp.getContainerPort()));
+          }
+        }
+      }
+    }
+    return new PolicyPod(
+        p.getMetadata().getNamespace(),
+        p.getMetadata().getName(),
+        ip,
+        labels(p.getMetadata().getLabels()),
+        ports);
+  }
+
+  private static Map<String, String> labels(Map<String, String> l) {
+    return l == null ? Map.of() : l;
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+    informers.forEach(SharedIndexInformer::close);
+  }
+}

@@ -1,0 +1,149 @@
+package io.vpccni.agent.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.netaddr.IpAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The enforcer against fabric8's mock API server (CRUD mode), with the applied scripts recorded.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PolicyEnforcerTest {
+  static KubernetesClient client;
+  final List<String> applied = new CopyOnWriteArrayList<>();
+  final List<PolicyEnforcer.LocalPod> local = new CopyOnWriteArrayList<>();
+  PolicyEnforcer enforcer;
+
+  @BeforeEach
+  void up() {
+    client.pods().inAnyNamespace().delete();
+    client.network().v1().networkPolicies().inAnyNamespace().delete();
+    client.namespaces().delete();
+    for (String ns : List.of("prod", "dev")) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+    }
+    enforcer =
+        new PolicyEnforcer(client, () -> List.copyOf(local), applied::add, Duration.ofMillis(20));
+  }
+
+  @AfterEach
+  void down() {
+    enforcer.close();
+  }
+
+  static Pod pod(String ns, String name, String app) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .addToLabels("app", app)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("x")
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(8080)
+        .endPort()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  void aNewPodsRulesAreInForceBeforeAdmitReturns() throws Exception {
+    client
+        .resource(
+            PolicyCompilerTest.policy(
+                "metadata: {name: deny, namespace: prod}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}"))
+        .create();
+    enforcer.start(Duration.ofSeconds(10));
+    assertThat(applied).singleElement().satisfies(s -> assertThat(s).doesNotContain("jump in_"));
+    client.pods().resource(pod("prod", "web-0", "web")).create();
+    enforcer.admit("prod/web-0", IpAddress.parse("10.0.1.10"));
+    assertThat(applied.getLast())
+        .contains("ip daddr vmap { 10.0.1.10 : jump in_0 }")
+        .contains("default deny: ingress of prod/web-0");
+  }
+
+  @Test
+  void admitBeforeTheWatchesSyncedRefuses() {
+    assertThatThrownBy(() -> enforcer.admit("prod/web-0", IpAddress.parse("10.0.1.10")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not in force yet");
+    assertThat(applied).isEmpty();
+  }
+
+  @Test
+  void aPodTheApiDoesNotKnowIsRefusedAndNothingChanges() throws Exception {
+    enforcer.start(Duration.ofSeconds(10));
+    int before = applied.size();
+    assertThatThrownBy(() -> enforcer.admit("prod/ghost", IpAddress.parse("10.0.1.99")))
+        .hasMessageContaining("prod/ghost is unknown to the API server");
+    assertThat(applied).hasSize(before);
+  }
+
+  @Test
+  void policyChangesAreAppliedAndUnchangedRulesAreNot() throws Exception {
+    client.pods().resource(pod("prod", "web-0", "web")).create();
+    client.pods().resource(pod("dev", "client-0", "client")).create();
+    local.add(new PolicyEnforcer.LocalPod("prod/web-0", IpAddress.parse("10.0.1.10")));
+    enforcer.start(Duration.ofSeconds(10));
+    int before = applied.size();
+    client
+        .resource(
+            PolicyCompilerTest.policy(
+                "metadata: {name: p, namespace: prod}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: client}}}]\n    ports: [{port: http}]"))
+        .create();
+    await().atMost(Duration.ofSeconds(5)).until(() -> applied.size() > before);
+    // web is isolated; its only peer has no address yet, so nothing is allowed in
+    assertThat(applied.getLast()).contains("jump in_0").doesNotContain("return\n");
+    // the client pod gets its address: it becomes a peer
+    Pod c = client.pods().inNamespace("dev").withName("client-0").get();
+    c.setStatus(
+        new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPodIP("10.0.2.12").build());
+    client.pods().resource(c).updateStatus();
+    await().atMost(Duration.ofSeconds(5)).until(() -> applied.getLast().contains("10.0.2.12"));
+    assertThat(applied.getLast()).contains("meta l4proto tcp th dport { 8080 } return");
+    int now = applied.size();
+    // a label change nobody selects on: same rules, no transaction
+    Pod w = client.pods().inNamespace("prod").withName("web-0").get();
+    w.getMetadata().getLabels().put("unrelated", "x");
+    client.pods().resource(w).update();
+    Thread.sleep(300);
+    assertThat(applied).hasSize(now);
+  }
+
+  @Test
+  void aPodAlreadyInThePoolIsAdmittedOnce() throws Exception {
+    client
+        .resource(
+            PolicyCompilerTest.policy(
+                "metadata: {name: deny, namespace: prod}\nspec: {podSelector: {}, policyTypes: [Ingress]}"))
+        .create();
+    client.pods().resource(pod("prod", "web-0", "web")).create();
+    // the ADD path reserves the IP (so the pool lists the pod) before it calls admit
+    local.add(new PolicyEnforcer.LocalPod("prod/web-0", IpAddress.parse("10.0.1.10")));
+    enforcer.start(Duration.ofSeconds(10));
+    enforcer.admit("prod/web-0", IpAddress.parse("10.0.1.10"));
+    assertThat(applied.getLast()).contains("ip daddr vmap { 10.0.1.10 : jump in_0 }");
+  }
+}
