@@ -16,6 +16,7 @@ import io.vpccni.agent.datapath.Steps;
 import io.vpccni.agent.datapath.exclusive.ExclusiveEniDatapath;
 import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
 import io.vpccni.agent.datapath.veth.SharedVethDatapath;
+import io.vpccni.agent.deviceplugin.DevicePlugin;
 import io.vpccni.agent.introspect.Introspection;
 import io.vpccni.agent.k8s.NodeEniSource;
 import io.vpccni.agent.k8s.StatusReporter;
@@ -80,6 +81,26 @@ public final class AgentMain {
     return b.build();
   }
 
+  /** The kubelet device plugin if the config wants it and the platform allows it, else null. */
+  static DevicePlugin devicePlugin(AgentConfig config) {
+    if (!config.devicePlugin()) {
+      logger.info("device plugin disabled by the config (devicePlugin: false)");
+      return null;
+    }
+    try {
+      DevicePlugin p =
+          DevicePlugin.create(config.devicePluginDir(), config.mode(), DevicePlugin.Timing.DEFAULT);
+      logger.info(
+          "device plugin {} will register with {}",
+          p.resource(),
+          config.devicePluginDir().resolve(DevicePlugin.KUBELET_SOCKET));
+      return p;
+    } catch (IllegalStateException e) {
+      logger.error("device plugin not started: {}", e.getMessage());
+      return null;
+    }
+  }
+
   static void run(AgentConfig config) throws Exception {
     boolean fromKubernetes = config.eniSource().equals("kubernetes");
     List<EniSpec> enis = fromKubernetes ? List.of() : StaticEniSource.load(config.enisFile());
@@ -120,6 +141,10 @@ public final class AgentMain {
         new CniService(
             config.node(), pool, datapath, hostIf, steps, Clock.systemUTC(), timings, metrics);
     Introspection introspection = new Introspection(config, pool, timings);
+    DevicePlugin plugin = devicePlugin(config);
+    if (plugin != null) {
+      metrics.devicePlugin(plugin.resource(), plugin::count, plugin::registrations);
+    }
     KubernetesClient kube = null;
     NodeEniSource source = null;
     StatusReporter reporter = null;
@@ -141,6 +166,9 @@ public final class AgentMain {
                 }
                 first.countDown();
               });
+      if (plugin != null) {
+        source.onSpec(plugin::update);
+      }
       source.start();
       if (!first.await(10, TimeUnit.SECONDS)) {
         logger.warn(
@@ -207,6 +235,16 @@ public final class AgentMain {
     AgentServer server = new AgentServer(config.socket(), dispatch);
     cni.setReady(true);
     server.start();
+    if (plugin != null) {
+      if (!fromKubernetes) {
+        // a static ENI file: what it lists is all the node will ever have
+        plugin.advertise(
+            config.mode() == io.vpccni.agent.config.Mode.EXCLUSIVE
+                ? pool.enis().size()
+                : pool.stats().total());
+      }
+      plugin.start();
+    }
     logger.info(
         "vpc-cni agent ready on node {} in {} mode: {}",
         config.node(),
@@ -217,12 +255,16 @@ public final class AgentMain {
     io.vpccni.agent.policy.PolicyEnforcer closePolicy = policy;
     NodeEniSource closeSource = source;
     KubernetesClient closeKube = kube;
+    DevicePlugin closePlugin = plugin;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   logger.info("vpc-cni agent stopping");
                   server.close();
+                  if (closePlugin != null) {
+                    closePlugin.close();
+                  }
                   metrics.close();
                   if (closePolicy != null) {
                     closePolicy.close(); // the rules stay in the kernel for the next agent

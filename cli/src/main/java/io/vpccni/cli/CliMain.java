@@ -18,11 +18,12 @@ import picocli.CommandLine.Option;
     name = "vpc-cni-cli",
     mixinStandardHelpOptions = true,
     version = "vpc-cni-cli 0.1.0",
-    description = "Inspect a vpc-cni agent through its socket.",
+    description = "Inspect a vpc-cni agent through its socket; size a node (max-pods).",
     subcommands = {
       CliMain.Pool.class,
       CliMain.Pods.class,
       CliMain.Status.class,
+      MaxPods.class,
       io.vpccni.cli.local.LocalCommand.class
     })
 public final class CliMain {

@@ -31,6 +31,14 @@ public class NodeEniSpec {
    */
   public List<String> releaseIps = new ArrayList<>();
 
+  /**
+   * The subnets this node's pod addresses come from (the instance's subnet, where new ENIs go, and
+   * those of its ENIs) with their free-address counts, refreshed by the controller at most once per
+   * subnet per cloud resync period. The agent's device plugin caps the capacity it advertises with
+   * them; empty means unknown (no cap).
+   */
+  public List<Subnet> subnets = new ArrayList<>();
+
   /** One secondary ENI and the IPs assigned to it. */
   public static class Eni {
     public String id;
@@ -45,6 +53,13 @@ public class NodeEniSpec {
 
     /** {@code Attaching}, {@code Attached} or {@code Detaching}. */
     public String state;
+  }
+
+  /** A subnet and how many of its addresses are still free, as the cloud last reported. */
+  public static class Subnet {
+    public String id;
+    public String cidr;
+    public long freeIps;
   }
 
   /** Warm-pool targets the controller works towards (it also copies them here for operators). */

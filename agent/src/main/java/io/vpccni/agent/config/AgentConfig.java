@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  *     (KUBECONFIG, ~/.kube/config, in-cluster service account)
  * @param networkPolicy enforce Kubernetes NetworkPolicy with nftables (needs eniSource
  *     "kubernetes"); off by default until the local cluster exercises it end to end
+ * @param devicePlugin whether to serve the kubelet device plugin ({@code vpc-cni.io/eni-ip} or
+ *     {@code vpc-cni.io/eni})
+ * @param devicePluginDir the kubelet's device-plugin directory (holds {@code kubelet.sock})
  */
 public record AgentConfig(
     String node,
@@ -48,11 +51,14 @@ public record AgentConfig(
     String metricsAddress,
     String eniSource,
     Path kubeconfig,
-    boolean networkPolicy) {
+    boolean networkPolicy,
+    boolean devicePlugin,
+    Path devicePluginDir) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+  public static final Path DEFAULT_DEVICE_PLUGIN_DIR = Path.of("/var/lib/kubelet/device-plugins");
   private static final Set<String> KEYS =
       Set.of(
           "node",
@@ -67,7 +73,9 @@ public record AgentConfig(
           "metricsAddress",
           "eniSource",
           "kubeconfig",
-          "networkPolicy");
+          "networkPolicy",
+          "devicePlugin",
+          "devicePluginDir");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -153,6 +161,11 @@ public record AgentConfig(
       throw o.invalid(
           "networkPolicy", "needs eniSource \"kubernetes\": policies come from the API server");
     }
+    boolean devicePlugin = o.bool("devicePlugin", true);
+    String pluginDir = o.optString("devicePluginDir").orElse(DEFAULT_DEVICE_PLUGIN_DIR.toString());
+    if (!pluginDir.startsWith("/")) {
+      throw o.invalid("devicePluginDir", "must be an absolute path, not \"" + pluginDir + "\"");
+    }
     String node = o.string("node");
     Matcher ref = ENV_REF.matcher(node);
     if (ref.matches()) {
@@ -178,6 +191,8 @@ public record AgentConfig(
         metrics,
         source,
         o.optString("kubeconfig").map(Path::of).orElse(null),
-        policy);
+        policy,
+        devicePlugin,
+        Path.of(pluginDir));
   }
 }

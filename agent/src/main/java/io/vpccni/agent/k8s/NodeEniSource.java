@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.crd.NodeEni;
+import io.vpccni.crd.NodeEniSpec;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,11 +28,17 @@ public final class NodeEniSource implements AutoCloseable {
   private volatile String specError;
   private volatile Long appliedGeneration;
   private volatile List<String> releaseIps = List.of();
+  private volatile Consumer<NodeEniSpec> onSpec = spec -> {};
 
   public NodeEniSource(KubernetesClient client, String node, Consumer<List<EniSpec>> onEnis) {
     this.client = client;
     this.node = node;
     this.onEnis = onEnis;
+  }
+
+  /** Also hands every spec whose ENIs were applied to {@code listener} (the device plugin). */
+  public void onSpec(Consumer<NodeEniSpec> listener) {
+    this.onSpec = listener;
   }
 
   public void start() {
@@ -72,6 +79,7 @@ public final class NodeEniSource implements AutoCloseable {
       appliedGeneration = obj.getMetadata().getGeneration();
       logger.info("NodeENI applied: {} attached ENIs", enis.size());
       onEnis.accept(enis);
+      onSpec.accept(obj.getSpec());
       // Only now, with the pool no longer offering them, may the status call these IPs ready.
       releaseIps =
           obj.getSpec() == null || obj.getSpec().releaseIps == null

@@ -56,6 +56,24 @@ public final class AgentMetrics implements AutoCloseable {
         .register(registry);
   }
 
+  /** The device plugin's gauges: devices advertised, and successful kubelet registrations. */
+  public void devicePlugin(
+      String resource,
+      java.util.function.IntSupplier devices,
+      java.util.function.IntSupplier registrations) {
+    GaugeWithCallback.builder()
+        .name("vpccni_device_plugin_devices")
+        .help("Devices the kubelet device plugin advertises (pods the node can address)")
+        .labelNames("resource")
+        .callback(cb -> cb.call(devices.getAsInt(), resource))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("vpccni_device_plugin_registrations")
+        .help("Successful registrations with the kubelet since the agent started")
+        .callback(cb -> cb.call(registrations.getAsInt()))
+        .register(registry);
+  }
+
   public void request(String verb, String result, long nanos) {
     requests.labelValues(verb, result).inc();
     duration.labelValues(verb).observe(nanos / 1e9);

@@ -18,6 +18,8 @@ class ConfigValidationTest {
     assertThat(c.mode()).isEqualTo(Mode.SHARED);
     assertThat(c.ipCooldown().toSeconds()).isGreaterThanOrEqualTo(120);
     assertThat(c.socket().toString()).isEqualTo("/run/vpc-cni/agent.sock");
+    assertThat(c.devicePlugin()).isTrue();
+    assertThat(c.devicePluginDir().toString()).isEqualTo("/var/lib/kubelet/device-plugins");
   }
 
   @Test
@@ -53,6 +55,8 @@ class ConfigValidationTest {
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"routeTableBase\":200}|routeTableBase",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"sockett\":\"/x\"}|sockett",
         "{\"node\":\"n\"}|enisFile",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePlugin\":\"yes\"}|devicePlugin",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePluginDir\":\"dp\"}|devicePluginDir",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"networkPolicy\":true}|networkPolicy",
         "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"networkPolicy\":\"yes\"}|networkPolicy",
       })

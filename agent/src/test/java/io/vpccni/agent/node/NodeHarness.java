@@ -82,7 +82,9 @@ final class NodeHarness implements AutoCloseable {
         + cooldownSeconds
         + ","
         + source
-        + ",\"metricsAddress\":\"127.0.0.1:0\""
+        + ",\"devicePluginDir\":\""
+        + work.resolve("device-plugins")
+        + "\",\"metricsAddress\":\"127.0.0.1:0\""
         + extraConfig
         + "}";
   }

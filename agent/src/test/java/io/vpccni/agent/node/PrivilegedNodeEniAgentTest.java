@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.agent.deviceplugin.FakeKubelet;
 import io.vpccni.agent.k8s.NodeEniFixtures;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.testkit.vpc.StandInVpc;
@@ -25,6 +26,14 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class PrivilegedNodeEniAgentTest {
   static KubernetesClient client;
+  FakeKubelet closeAfter;
+
+  @org.junit.jupiter.api.AfterEach
+  void closeKubelet() throws Exception {
+    if (closeAfter != null) {
+      closeAfter.close();
+    }
+  }
 
   @Test
   void agentFollowsItsNodeEniAndReportsDemand() throws Exception {
@@ -33,16 +42,25 @@ class PrivilegedNodeEniAgentTest {
     NodeEniFixtures.installCrd(client);
     try (NodeHarness h = new NodeHarness(2, 2)) {
       // The controller has attached only the first ENI so far (the second exists in the VPC).
-      client
-          .resource(
-              NodeEniFixtures.nodeEni(
-                  "node1", List.of(eni(1, 1, 2, "Attached"), eni(1, 2, 2, "Attaching"))))
-          .create();
+      NodeEni created =
+          NodeEniFixtures.nodeEni(
+              "node1", List.of(eni(1, 1, 2, "Attached"), eni(1, 2, 2, "Attaching")));
+      created.getSpec().maxEnis = 3;
+      created.getSpec().ipsPerEni = 3;
+      client.resource(created).create();
+      Files.createDirectories(h.work.resolve("device-plugins"));
+      FakeKubelet kubelet = new FakeKubelet(h.work.resolve("device-plugins"));
+      closeAfter = kubelet;
       Files.writeString(
           h.work.resolve("kubeconfig"),
           NodeEniFixtures.kubeconfig(client.getMasterUrl().toString()));
       h.eniSource = "kubernetes";
       h.startAgent(Map.of());
+      // the device plugin registers and advertises (3-1) × (3-1) = 4 eni-ip devices
+      var registered = kubelet.registrations.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(registered).as("the agent's Register call").isNotNull();
+      assertThat(registered.getResourceName()).isEqualTo("vpc-cni.io/eni-ip");
+      await().atMost(Duration.ofSeconds(15)).until(() -> kubelet.drainCounts().contains(4));
 
       String a = h.podNs("ka");
       String b = h.podNs("kb");

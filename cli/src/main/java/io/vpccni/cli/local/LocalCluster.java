@@ -205,6 +205,8 @@ public final class LocalCluster {
                 + n.string("netns")
                 + "\",\"eniSource\":\"kubernetes\",\"kubeconfig\":\""
                 + kubeconfig
+                + "\",\"devicePluginDir\":\""
+                + nd.resolve("device-plugins")
                 + "\",\"metricsAddress\":\"127.0.0.1:0\",\"ipCooldownSeconds\":"
                 + opt.ipCooldownSeconds()
                 + "}");

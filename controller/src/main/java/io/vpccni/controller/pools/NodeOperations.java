@@ -33,6 +33,23 @@ public interface NodeOperations {
   /** Detaches and deletes the ENI. */
   void deleteEni(String node, String eniId);
 
-  /** The instance facts the planner needs. */
-  record Instance(String instanceId, String instanceType, int maxEnis, int ipsPerEni) {}
+  /**
+   * A subnet with its free-address count as the cloud reports it now (one cloud call; the caller
+   * caches); empty if the cloud does not know it or the provider cannot tell.
+   */
+  default java.util.Optional<NodeEniSpec.Subnet> subnet(String subnetId) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The instance facts the planner needs.
+   *
+   * @param subnetId the subnet new ENIs go into, or null if unknown
+   */
+  record Instance(
+      String instanceId, String instanceType, int maxEnis, int ipsPerEni, String subnetId) {
+    public Instance(String instanceId, String instanceType, int maxEnis, int ipsPerEni) {
+      this(instanceId, instanceType, maxEnis, ipsPerEni, null);
+    }
+  }
 }

@@ -68,6 +68,7 @@ public final class PoolController implements AutoCloseable {
   private final Map<String, CloudRecord> records = new ConcurrentHashMap<>();
   private final Duration cloudResync;
   private final PoolListener listener;
+  private final SubnetFacts subnetFacts;
 
   /** How long an ENI we created is kept in the record while a listing does not show it yet. */
   static final Duration VISIBILITY_GRACE = Duration.ofSeconds(60);
@@ -104,6 +105,7 @@ public final class PoolController implements AutoCloseable {
     this.warm = warm;
     this.clock = clock;
     this.resync = resync;
+    this.subnetFacts = new SubnetFacts(ops::subnet, clock, cloudResync);
   }
 
   public void start() {
@@ -293,6 +295,7 @@ public final class PoolController implements AutoCloseable {
     wanted.enis = fresh;
     wanted.releaseIps = new ArrayList<>(releasing);
     wanted.warmPool = warmPool();
+    wanted.subnets = subnetFacts.of(subnetIds(inst, fresh));
     var json = kube.getKubernetesSerialization();
     if (json.asJson(wanted).equals(json.asJson(spec))) {
       return; // nothing new: an update would only wake every watcher
@@ -301,6 +304,7 @@ public final class PoolController implements AutoCloseable {
     latest.getSpec().enis = fresh;
     latest.getSpec().releaseIps = new ArrayList<>(releasing);
     latest.getSpec().warmPool = warmPool();
+    latest.getSpec().subnets = wanted.subnets;
     kube.resources(NodeEni.class).resource(latest).update();
   }
 
@@ -384,7 +388,18 @@ public final class PoolController implements AutoCloseable {
     c.enis = s.enis;
     c.warmPool = s.warmPool;
     c.releaseIps = s.releaseIps;
+    c.subnets = s.subnets;
     return c;
+  }
+
+  /** The instance's subnet (where new ENIs go) first, then those of its ENIs. */
+  private static List<String> subnetIds(NodeOperations.Instance inst, List<NodeEniSpec.Eni> enis) {
+    Set<String> ids = new LinkedHashSet<>();
+    if (inst.subnetId() != null) {
+      ids.add(inst.subnetId());
+    }
+    enis.stream().map(e -> e.subnetId).filter(java.util.Objects::nonNull).forEach(ids::add);
+    return List.copyOf(ids);
   }
 
   private NodeEni create(String name, NodeOperations.Instance i) {

@@ -90,7 +90,10 @@ public final class VpcApiNodeOperations implements NodeOperations {
     // The SPI counts secondary IPs per ENI; NodeOperations counts the ENI's primary IP too.
     return describe(node)
         .map(CloudInstance::get)
-        .map(i -> new NodeOperations.Instance(i.id(), i.type(), i.eniQuota(), i.ipsPerEni() + 1));
+        .map(
+            i ->
+                new NodeOperations.Instance(
+                    i.id(), i.type(), i.eniQuota(), i.ipsPerEni() + 1, i.subnetId()));
   }
 
   @Override
@@ -111,6 +114,25 @@ public final class VpcApiNodeOperations implements NodeOperations {
                 e -> e.attachment().map(a -> a.deviceIndex()).orElse(Integer.MAX_VALUE)))
         .forEach(e -> out.add(toSpec(e)));
     return out;
+  }
+
+  @Override
+  public Optional<NodeEniSpec.Subnet> subnet(String subnetId) {
+    Subnet s;
+    try {
+      s = api.describeSubnet(subnetId);
+    } catch (CloudException e) {
+      if (e.reason() == CloudException.Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    subnets.put(subnetId, s);
+    NodeEniSpec.Subnet out = new NodeEniSpec.Subnet();
+    out.id = s.id();
+    out.cidr = s.cidr().toString();
+    out.freeIps = s.availableIps();
+    return Optional.of(out);
   }
 
   @Override

@@ -26,6 +26,25 @@ final class FakeNodeOperations implements NodeOperations {
   final AtomicInteger maxCreatesInFlight = new AtomicInteger();
   private int nextHost = 20;
 
+  /** Free-address counts by subnet id, for {@link #subnet}; counts its calls. */
+  final Map<String, Long> subnetFree = new java.util.concurrent.ConcurrentHashMap<>();
+
+  final AtomicInteger subnetCalls = new AtomicInteger();
+
+  @Override
+  public Optional<NodeEniSpec.Subnet> subnet(String subnetId) {
+    subnetCalls.incrementAndGet();
+    Long free = subnetFree.get(subnetId);
+    if (free == null) {
+      return Optional.empty();
+    }
+    NodeEniSpec.Subnet s = new NodeEniSpec.Subnet();
+    s.id = subnetId;
+    s.cidr = "10.0.0.0/16";
+    s.freeIps = free;
+    return Optional.of(s);
+  }
+
   @Override
   public synchronized Optional<Instance> instance(String node) {
     return Optional.ofNullable(instances.get(node));

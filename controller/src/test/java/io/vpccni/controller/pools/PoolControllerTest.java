@@ -183,6 +183,27 @@ class PoolControllerTest {
   }
 
   @Test
+  void specCarriesTheSubnetFreeCountDescribedOncePerCloudResync() {
+    cloud.instances.put("n1", new NodeOperations.Instance("i-1", "m5.large", 3, 10, "subnet-1"));
+    cloud.subnetFree.put("subnet-1", 120L);
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    for (int i = 0; i < 10; i++) {
+      pools.sync("n1");
+    }
+    assertThat(nodeEni().getSpec().subnets)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.id).isEqualTo("subnet-1");
+              assertThat(s.freeIps).isEqualTo(120L);
+            });
+    assertThat(cloud.subnetCalls).as("describeSubnet calls in one resync period").hasValue(1);
+  }
+
+  @Test
   void aFailedCallMakesTheNextSyncListTheCloudAgain() {
     client
         .nodes()

@@ -34,8 +34,24 @@ class VpcApiNodeOperationsTest {
 
   @Test
   void instanceLimitsCountTheEnisPrimaryIp() {
-    assertThat(ops.instance("n1")).contains(new NodeOperations.Instance("i-1", "m5.large", 3, 10));
+    assertThat(ops.instance("n1"))
+        .contains(new NodeOperations.Instance("i-1", "m5.large", 3, 10, "subnet-1"));
     assertThat(ops.instance("unknown")).isEmpty();
+  }
+
+  @Test
+  void subnetGivesTheCloudsFreeAddressCount() {
+    long free = cloud.describeSubnet("subnet-1").availableIps();
+    assertThat(ops.subnet("subnet-1"))
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.id).isEqualTo("subnet-1");
+              assertThat(s.cidr).isEqualTo("10.0.0.0/16");
+              assertThat(s.freeIps).isEqualTo(free);
+            });
+    ops.createAndAttachEni("n1", 1, 4);
+    assertThat(ops.subnet("subnet-1").orElseThrow().freeIps).isEqualTo(free - 5);
+    assertThat(ops.subnet("subnet-nope")).isEmpty();
   }
 
   @Test
