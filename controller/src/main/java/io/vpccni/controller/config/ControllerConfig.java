@@ -32,7 +32,8 @@ public record ControllerConfig(
     Duration gcGrace,
     double cloudCallsPerSecond,
     int cloudBurst,
-    String metricsAddress) {
+    String metricsAddress,
+    Duration subnetCacheTtl) {
 
   private static final Set<String> KEYS =
       Set.of(
@@ -50,7 +51,8 @@ public record ControllerConfig(
           "gcGraceSeconds",
           "cloudCallsPerSecond",
           "cloudBurst",
-          "metricsAddress");
+          "metricsAddress",
+          "subnetCacheSeconds");
   private static final Set<String> WARM_KEYS =
       Set.of(
           "warmIps",
@@ -138,7 +140,8 @@ public record ControllerConfig(
         Duration.ofSeconds(positive(o, "gcGraceSeconds", 300)),
         rate,
         positive(o, "cloudBurst", 20),
-        address(o, "metricsAddress", ":61679"));
+        address(o, "metricsAddress", ":61679"),
+        Duration.ofSeconds(positive(o, "subnetCacheSeconds", 60)));
   }
 
   /** "host:port" or ":port" (all addresses), port 0 to 65535; "" turns the endpoint off. */
