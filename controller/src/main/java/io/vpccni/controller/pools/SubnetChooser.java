@@ -111,7 +111,9 @@ public final class SubnetChooser {
 
   /** The cloud said the subnet is out of addresses: count it empty until its entry expires. */
   public void exhausted(String id) {
-    used(id, Integer.MAX_VALUE);
+    if (describeOrNull(id) != null) {
+      used(id, Integer.MAX_VALUE);
+    }
   }
 
   private Subnet describeOrNull(String id) {
