@@ -18,6 +18,8 @@ import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
 import io.vpccni.agent.datapath.veth.SharedVethDatapath;
 import io.vpccni.agent.introspect.Introspection;
 import io.vpccni.agent.k8s.NodeEniSource;
+import io.vpccni.agent.k8s.PodEvents;
+import io.vpccni.agent.k8s.PodPools;
 import io.vpccni.agent.k8s.StatusReporter;
 import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.metrics.Timings;
@@ -123,6 +125,7 @@ public final class AgentMain {
     KubernetesClient kube = null;
     NodeEniSource source = null;
     StatusReporter reporter = null;
+    PodPools podPools = null;
     if (fromKubernetes) {
       kube = kubernetesClient(config);
       CountDownLatch first = new CountDownLatch(1);
@@ -148,6 +151,17 @@ public final class AgentMain {
             config.node());
       }
       reporter = new StatusReporter(kube, config.node(), pool, source, Clock.systemUTC());
+      podPools = new PodPools(kube);
+      podPools.start();
+      NodeEniSource conditions = source;
+      cni.useSubnetPools(
+          podPools,
+          new PodEvents(
+              kube,
+              config.node(),
+              conditions::conditions,
+              Clock.systemUTC(),
+              java.time.Duration.ofSeconds(30)));
     }
     metrics.reconciled(new Reconciler(pool, datapath, node).run());
     if (reporter != null) {
@@ -171,6 +185,7 @@ public final class AgentMain {
     CountDownLatch stop = new CountDownLatch(1);
     StatusReporter closeReporter = reporter;
     NodeEniSource closeSource = source;
+    PodPools closePools = podPools;
     KubernetesClient closeKube = kube;
     Runtime.getRuntime()
         .addShutdownHook(
@@ -184,6 +199,9 @@ public final class AgentMain {
                   }
                   if (closeSource != null) {
                     closeSource.close();
+                  }
+                  if (closePools != null) {
+                    closePools.close();
                   }
                   if (closeKube != null) {
                     closeKube.close();

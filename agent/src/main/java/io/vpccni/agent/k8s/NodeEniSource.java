@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.crd.NodeEni;
+import io.vpccni.crd.NodeEniSpec;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ public final class NodeEniSource implements AutoCloseable {
   private volatile String specError;
   private volatile Long appliedGeneration;
   private volatile List<String> releaseIps = List.of();
+  private volatile List<NodeEniSpec.PoolCondition> conditions = List.of();
 
   public NodeEniSource(KubernetesClient client, String node, Consumer<List<EniSpec>> onEnis) {
     this.client = client;
@@ -77,6 +79,10 @@ public final class NodeEniSource implements AutoCloseable {
           obj.getSpec() == null || obj.getSpec().releaseIps == null
               ? List.of()
               : List.copyOf(obj.getSpec().releaseIps);
+      conditions =
+          obj.getSpec() == null || obj.getSpec().conditions == null
+              ? List.of()
+              : List.copyOf(obj.getSpec().conditions);
     } catch (FieldException e) {
       specError = e.getMessage();
       logger.error(
@@ -94,6 +100,11 @@ public final class NodeEniSource implements AutoCloseable {
   /** The IPs the controller asked back in the last spec applied. */
   public List<String> releaseIps() {
     return releaseIps;
+  }
+
+  /** The controller's reasons why pools of this node are short, from the last spec applied. */
+  public List<NodeEniSpec.PoolCondition> conditions() {
+    return conditions;
   }
 
   /** metadata.generation of the last spec applied, or null. */
