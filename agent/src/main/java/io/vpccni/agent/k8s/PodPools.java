@@ -29,8 +29,20 @@ public final class PodPools implements AutoCloseable {
     this.kube = kube;
   }
 
+  /**
+   * Starts the watches. Without the SubnetPool CRD (or the right to list SubnetPools) the agent
+   * still starts, every pod is in the default pool until it is restarted, and a warning says why.
+   */
   public void start() {
-    pools = kube.resources(SubnetPool.class).inform();
+    try {
+      pools = kube.resources(SubnetPool.class).inform();
+    } catch (KubernetesClientException e) {
+      logger.warn(
+          "cannot watch SubnetPools ({}): every pod uses the default pool; install the CRD {} and restart",
+          e.getMessage(),
+          SubnetPool.CRD_NAME);
+      return;
+    }
     namespaces = kube.namespaces().inform();
   }
 
@@ -47,7 +59,11 @@ public final class PodPools implements AutoCloseable {
    */
   public Choice poolOf(String namespace, String podName)
       throws SubnetPoolSelection.UnknownSubnetPoolException {
-    if (namespace == null || namespace.isEmpty() || podName == null || podName.isEmpty()) {
+    if (pools == null
+        || namespace == null
+        || namespace.isEmpty()
+        || podName == null
+        || podName.isEmpty()) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
     Pod pod;
@@ -57,7 +73,7 @@ public final class PodPools implements AutoCloseable {
       logger.warn("cannot read pod {}/{}: {}", namespace, podName, e.getMessage());
       pod = null;
     }
-    List<SubnetPool> all = pools == null ? List.of() : pools.getStore().list();
+    List<SubnetPool> all = pools.getStore().list();
     if (pod == null) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
