@@ -19,6 +19,8 @@ import io.vpccni.agent.datapath.veth.SharedVethDatapath;
 import io.vpccni.agent.deviceplugin.DevicePlugin;
 import io.vpccni.agent.introspect.Introspection;
 import io.vpccni.agent.k8s.NodeEniSource;
+import io.vpccni.agent.k8s.PodEvents;
+import io.vpccni.agent.k8s.PodPools;
 import io.vpccni.agent.k8s.StatusReporter;
 import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.metrics.Timings;
@@ -148,6 +150,7 @@ public final class AgentMain {
     KubernetesClient kube = null;
     NodeEniSource source = null;
     StatusReporter reporter = null;
+    PodPools podPools = null;
     if (fromKubernetes) {
       kube = kubernetesClient(config);
       CountDownLatch first = new CountDownLatch(1);
@@ -176,6 +179,17 @@ public final class AgentMain {
             config.node());
       }
       reporter = new StatusReporter(kube, config.node(), pool, source, Clock.systemUTC());
+      podPools = new PodPools(kube);
+      podPools.start();
+      NodeEniSource conditions = source;
+      cni.useSubnetPools(
+          podPools,
+          new PodEvents(
+              kube,
+              config.node(),
+              conditions::conditions,
+              Clock.systemUTC(),
+              java.time.Duration.ofSeconds(30)));
     }
     io.vpccni.agent.policy.PolicyEnforcer policy = null;
     if (config.networkPolicy()) {
@@ -254,6 +268,7 @@ public final class AgentMain {
     StatusReporter closeReporter = reporter;
     io.vpccni.agent.policy.PolicyEnforcer closePolicy = policy;
     NodeEniSource closeSource = source;
+    PodPools closePools = podPools;
     KubernetesClient closeKube = kube;
     DevicePlugin closePlugin = plugin;
     Runtime.getRuntime()
@@ -274,6 +289,9 @@ public final class AgentMain {
                   }
                   if (closeSource != null) {
                     closeSource.close();
+                  }
+                  if (closePools != null) {
+                    closePools.close();
                   }
                   if (closeKube != null) {
                     closeKube.close();

@@ -16,6 +16,8 @@ import io.vpccni.controller.gc.EniGarbageCollector;
 import io.vpccni.controller.leader.Leadership;
 import io.vpccni.controller.metrics.ControllerMetrics;
 import io.vpccni.controller.pools.PoolController;
+import io.vpccni.controller.pools.SubnetChooser;
+import io.vpccni.controller.pools.SubnetPoolStatusWriter;
 import io.vpccni.controller.pools.VpcApiNodeOperations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,9 +121,12 @@ public final class ControllerMain {
                 RateLimiter.of(config.cloudCallsPerSecond(), config.cloudBurst()),
                 Duration.ofSeconds(30)),
             RetryPolicy.fromSettings(config.providerSettings(), "retry."));
+    SubnetChooser subnets = new SubnetChooser(api, Clock.systemUTC(), config.subnetCacheTtl());
     VpcApiNodeOperations ops =
         new VpcApiNodeOperations(
-            api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC());
+            api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC(), subnets);
+    SubnetPoolStatusWriter subnetPoolStatus =
+        new SubnetPoolStatusWriter(kube, subnets, Clock.systemUTC());
     PoolController pools =
         new PoolController(
             kube,
@@ -171,6 +176,17 @@ public final class ControllerMain {
                   },
                   0,
                   config.gcPeriod().toMillis(),
+                  TimeUnit.MILLISECONDS);
+              gcTimer.scheduleWithFixedDelay(
+                  () -> {
+                    try {
+                      subnetPoolStatus.refresh();
+                    } catch (RuntimeException e) {
+                      logger.warn("SubnetPool status pass failed: {}", e.getMessage());
+                    }
+                  },
+                  0,
+                  config.subnetCacheTtl().toMillis(),
                   TimeUnit.MILLISECONDS);
             },
             () -> {

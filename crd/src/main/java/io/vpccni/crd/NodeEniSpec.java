@@ -39,6 +39,14 @@ public class NodeEniSpec {
    */
   public List<Subnet> subnets = new ArrayList<>();
 
+  /**
+   * Why the controller cannot serve a pool of this node now, one entry per pool and problem
+   * (absent: no problem). The controller writes them here, in the spec it owns, so that the agent's
+   * status stays the agent's alone; the agent names them in the Events it posts on waiting pods.
+   * See docs/nodeeni.md and docs/events.md.
+   */
+  public List<PoolCondition> conditions = new ArrayList<>();
+
   /** One secondary ENI and the IPs assigned to it. */
   public static class Eni {
     public String id;
@@ -53,6 +61,27 @@ public class NodeEniSpec {
 
     /** {@code Attaching}, {@code Attached} or {@code Detaching}. */
     public String state;
+
+    /** The SubnetPool whose pods this ENI's IPs serve; empty (or absent) for the default pool. */
+    public String pool = "";
+  }
+
+  /**
+   * One reason a pool is short of IPs on this node.
+   *
+   * <p>{@code reason} is one of {@code SubnetExhausted}, {@code EniQuotaReached}, {@code
+   * MaxIpsReached}, {@code CloudThrottled}, {@code CloudError}, {@code EniAttaching}, {@code
+   * SubnetPoolNotFound}, {@code NoSubnetInZone} (docs/events.md).
+   */
+  public static class PoolCondition {
+    /** The pool ({@code ""} for the default pool). */
+    public String pool = "";
+
+    public String reason;
+    public String message;
+
+    /** When the controller first saw this reason for this pool (RFC 3339). */
+    public String since;
   }
 
   /** A subnet and how many of its addresses are still free, as the cloud last reported. */

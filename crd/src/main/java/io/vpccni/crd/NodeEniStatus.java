@@ -3,6 +3,8 @@ package io.vpccni.crd;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Written by the node's agent only. */
 public class NodeEniStatus {
@@ -19,6 +21,12 @@ public class NodeEniStatus {
 
   /** ADDs that found no free IP since the last status write: how many IPs the node lacks. */
   public int demand;
+
+  /**
+   * The same demand by SubnetPool name ({@code ""} is the default pool); absent or empty means all
+   * of {@link #demand} is the default pool's (an agent older than SubnetPools).
+   */
+  public Map<String, Integer> demandByPool = new TreeMap<>();
 
   /** metadata.generation of the spec the agent last applied. */
   public Long observedGeneration;

@@ -5,6 +5,9 @@ import io.vpccni.agent.datapath.Datapath;
 import io.vpccni.agent.datapath.DatapathException;
 import io.vpccni.agent.datapath.PodRequest;
 import io.vpccni.agent.datapath.Steps;
+import io.vpccni.agent.k8s.PodEvents;
+import io.vpccni.agent.k8s.PodPools;
+import io.vpccni.agent.k8s.SubnetPoolSelection;
 import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.metrics.Timings;
 import io.vpccni.agent.pool.IpPool;
@@ -15,6 +18,7 @@ import io.vpccni.agentapi.AgentRequest;
 import io.vpccni.agentapi.AgentResponse;
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.agentapi.JsonObject;
+import io.vpccni.crd.SubnetPool;
 import io.vpccni.netaddr.IpAddress;
 import io.vpccni.netlink.Netns;
 import io.vpccni.netlink.NetnsGoneException;
@@ -82,6 +86,9 @@ public final class CniService {
     this.policy = gate;
   }
 
+  private volatile PodPools podPools;
+  private volatile PodEvents podEvents;
+
   public CniService(
       String node,
       IpPool pool,
@@ -99,6 +106,16 @@ public final class CniService {
     this.hostIfName = hostIfName;
     this.steps = steps;
     this.clock = clock;
+  }
+
+  /**
+   * Turns on SubnetPools (shared modes with the NodeENI source): ADD takes the pod's IP from its
+   * pool's ENIs, and a pod that cannot get one gets a Warning Event saying why. Without this call
+   * every pod is in the default pool and no Event is posted.
+   */
+  public void useSubnetPools(PodPools pools, PodEvents events) {
+    this.podPools = pools;
+    this.podEvents = events;
   }
 
   /** Marks start-up (reconcile) done; STATUS reports unavailable before. */
@@ -205,6 +222,29 @@ public final class CniService {
       return AgentResponse.error(CniErrors.INVALID_CONFIG, e.getMessage(), "");
     }
     Allocation.Key key = new Allocation.Key(req.containerId(), req.ifName());
+    String namespace = req.args().getOrDefault("K8S_POD_NAMESPACE", "");
+    String podName = req.args().getOrDefault("K8S_POD_NAME", "");
+    String podUid = req.args().getOrDefault("K8S_POD_UID", "");
+    String subnetPool = IpPool.DEFAULT_POOL;
+    PodPools pools = podPools;
+    if (pools != null) {
+      try {
+        PodPools.Choice c = pools.poolOf(namespace, podName);
+        subnetPool = c.pool();
+        podUid = podUid.isEmpty() ? c.podUid() : podUid;
+      } catch (SubnetPoolSelection.UnknownSubnetPoolException e) {
+        logger.warn("pod names an unknown SubnetPool: {}", e.getMessage());
+        if (podEvents != null) {
+          podEvents.poolNotFound(
+              namespace, podName, podUid.isEmpty() ? e.podUid() : podUid, e.getMessage());
+        }
+        return AgentResponse.error(
+            CniErrors.INVALID_CONFIG,
+            "failed to allocate an IP for pod " + req.podRef() + ": " + e.getMessage(),
+            "create the SubnetPool or fix the pod's annotation " + SubnetPool.POD_ANNOTATION);
+      }
+    }
+    MDC.put("subnetPool", subnetPool);
     var existing = pool.find(key);
     IpAddress preferred = null;
     if (existing.isPresent()) {
@@ -224,16 +264,24 @@ public final class CniService {
     }
     Allocation alloc;
     try {
-      alloc = pool.reserve(key, req.podRef(), req.netns(), hostIfName.apply(key), preferred);
+      alloc =
+          pool.reserve(
+              key, subnetPool, req.podRef(), req.netns(), hostIfName.apply(key), preferred);
     } catch (PoolExhaustedException e) {
-      pool.noteWaiting(key);
+      pool.noteWaiting(key, subnetPool);
       logger.warn("no IP for the pod: {}", e.getMessage());
+      String reason = PodEvents.WAITING_FOR_IP;
+      if (podEvents != null) {
+        reason = podEvents.waiting(namespace, podName, podUid, subnetPool, e.getMessage());
+      }
       return AgentResponse.error(
           CniErrors.TRY_AGAIN,
           "failed to allocate an IP for pod " + req.podRef() + ": " + e.getMessage(),
           e.cooling()
               ? "released IPs become free after their cooldown"
-              : "the controller adds IPs when the pool runs low");
+              : PodEvents.WAITING_FOR_IP.equals(reason)
+                  ? "the controller adds IPs when the pool runs low"
+                  : reason + ": see the pod's Events");
     }
     MDC.put("ip", alloc.ip().toString());
     steps.reached("reserved");

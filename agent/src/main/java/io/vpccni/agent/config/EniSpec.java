@@ -17,6 +17,7 @@ import java.util.List;
  * @param gateway the subnet's gateway (next hop for egress out of this ENI)
  * @param primaryIp the ENI's own address (the pod's address in exclusive mode)
  * @param ips secondary IPs assigned to the ENI (the pod addresses in shared modes)
+ * @param pool the SubnetPool whose pods get this ENI's IPs ({@code ""}: the default pool)
  */
 public record EniSpec(
     String id,
@@ -25,8 +26,22 @@ public record EniSpec(
     IpPrefix subnet,
     IpAddress gateway,
     IpAddress primaryIp,
-    List<IpAddress> ips) {
+    List<IpAddress> ips,
+    String pool) {
   public EniSpec {
     ips = List.copyOf(ips);
+    pool = pool == null ? "" : pool;
+  }
+
+  /** An ENI of the default pool. */
+  public EniSpec(
+      String id,
+      MacAddress mac,
+      int deviceIndex,
+      IpPrefix subnet,
+      IpAddress gateway,
+      IpAddress primaryIp,
+      List<IpAddress> ips) {
+    this(id, mac, deviceIndex, subnet, gateway, primaryIp, ips, "");
   }
 }

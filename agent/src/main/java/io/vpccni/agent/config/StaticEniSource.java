@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * Reads the node's ENIs from a static JSON file: {@code {"enis":[{"id":..,"mac":..,"deviceIndex":1,
- * "subnet":"10.0.1.0/24","gateway":"10.0.1.1","primaryIp":"10.0.1.10","ips":["10.0.1.11"]}]}}.
- * Every field is checked (address in subnet, no IP twice, device indexes unique) and an error names
- * the field, e.g. {@code enis[1].ips[3]}.
+ * "subnet":"10.0.1.0/24","gateway":"10.0.1.1","primaryIp":"10.0.1.10","ips":["10.0.1.11"]}]}}, and
+ * optionally {@code "pool"}: the SubnetPool the ENI's IPs serve (absent: the default pool). Every
+ * field is checked (address in subnet, no IP twice, device indexes unique) and an error names the
+ * field, e.g. {@code enis[1].ips[3]}.
  */
 public final class StaticEniSource {
   private StaticEniSource() {}
@@ -82,7 +83,9 @@ public final class StaticEniSource {
         }
         ips.add(ip);
       }
-      out.add(new EniSpec(id, mac, (int) idx, subnet, gw, primary, ips));
+      out.add(
+          new EniSpec(
+              id, mac, (int) idx, subnet, gw, primary, ips, e.optString("pool").orElse("")));
     }
     return out;
   }

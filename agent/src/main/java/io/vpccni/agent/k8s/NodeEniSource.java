@@ -29,6 +29,7 @@ public final class NodeEniSource implements AutoCloseable {
   private volatile Long appliedGeneration;
   private volatile List<String> releaseIps = List.of();
   private volatile Consumer<NodeEniSpec> onSpec = spec -> {};
+  private volatile List<NodeEniSpec.PoolCondition> conditions = List.of();
 
   public NodeEniSource(KubernetesClient client, String node, Consumer<List<EniSpec>> onEnis) {
     this.client = client;
@@ -85,6 +86,10 @@ public final class NodeEniSource implements AutoCloseable {
           obj.getSpec() == null || obj.getSpec().releaseIps == null
               ? List.of()
               : List.copyOf(obj.getSpec().releaseIps);
+      conditions =
+          obj.getSpec() == null || obj.getSpec().conditions == null
+              ? List.of()
+              : List.copyOf(obj.getSpec().conditions);
     } catch (FieldException e) {
       specError = e.getMessage();
       logger.error(
@@ -102,6 +107,11 @@ public final class NodeEniSource implements AutoCloseable {
   /** The IPs the controller asked back in the last spec applied. */
   public List<String> releaseIps() {
     return releaseIps;
+  }
+
+  /** The controller's reasons why pools of this node are short, from the last spec applied. */
+  public List<NodeEniSpec.PoolCondition> conditions() {
+    return conditions;
   }
 
   /** metadata.generation of the last spec applied, or null. */

@@ -50,6 +50,7 @@ public final class NodeEniSpecs {
         }
       }
       m.put("ips", ips);
+      m.put("pool", e.pool == null ? "" : e.pool);
       enis.add(m);
     }
     try {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the node's usage into its NodeENI status (the controller sizes the pool from it): IPs in
- * use and cooling (never to be unassigned), free count, demand, and the conditions {@code Ready}
- * and {@code PoolExhausted}. Writes only when something changed, at most every {@code period}.
+ * use and cooling (never to be unassigned), free count, demand (in total and by SubnetPool), and
+ * the conditions {@code Ready} and {@code PoolExhausted}. Writes only when something changed, at
+ * most every {@code period}.
  */
 public final class StatusReporter implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(StatusReporter.class);
@@ -93,6 +94,7 @@ public final class StatusReporter implements AutoCloseable {
     s.cooling = strings(pool.cooling());
     s.free = stats.free();
     s.demand = pool.demand();
+    s.demandByPool = new java.util.TreeMap<>(pool.demandByPool());
     for (String ip : releasing) {
       if (!s.inUse.contains(ip) && !s.cooling.contains(ip)) {
         s.releaseReady.add(ip);
@@ -153,6 +155,7 @@ public final class StatusReporter implements AutoCloseable {
         || !a.cooling.equals(b.cooling)
         || a.free != b.free
         || a.demand != b.demand
+        || !a.demandByPool.equals(b.demandByPool)
         || !a.releaseReady.equals(b.releaseReady)
         || !Objects.equals(a.observedGeneration, b.observedGeneration)) {
       return false;

@@ -30,12 +30,18 @@ import java.util.Set;
  * new pod never receives packets meant for the old one.
  */
 public final class IpPool {
+  /** The pool of the node's own subnet. */
+  public static final String DEFAULT_POOL = "";
+
   private final AllocationStore store;
   private final Clock clock;
   private final Duration cooldown;
   private final Mode mode;
   private final Map<IpAddress, EniSpec> owner = new LinkedHashMap<>();
-  private final Set<Allocation.Key> waiting = new HashSet<>();
+
+  /** Attachments waiting for an IP, with the pool they wait for. */
+  private final Map<Allocation.Key, String> waiting = new HashMap<>();
+
   private Map<Allocation.Key, Allocation> allocations;
   private Map<IpAddress, Long> coolUntil;
 
@@ -93,12 +99,24 @@ public final class IpPool {
    * An ADD found no free IP: the container waits (counted once until it gets one or is deleted).
    */
   public synchronized void noteWaiting(Allocation.Key key) {
-    waiting.add(key);
+    noteWaiting(key, DEFAULT_POOL);
+  }
+
+  /** An ADD found no free IP in {@code pool}: the container waits for one of that pool. */
+  public synchronized void noteWaiting(Allocation.Key key, String pool) {
+    waiting.put(key, pool);
   }
 
   /** How many attachments wait for an IP: the node's unmet demand. */
   public synchronized int demand() {
     return waiting.size();
+  }
+
+  /** The demand by pool ({@code ""}: the default pool); pools nobody waits for are absent. */
+  public synchronized Map<String, Integer> demandByPool() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    waiting.values().forEach(p -> out.merge(p, 1, Integer::sum));
+    return out;
   }
 
   /** IPs held by attachments, sorted. */
@@ -139,6 +157,21 @@ public final class IpPool {
   public synchronized Allocation reserve(
       Allocation.Key key, String podRef, String netns, String hostIf, IpAddress preferred)
       throws PoolExhaustedException, IOException {
+    return reserve(key, DEFAULT_POOL, podRef, netns, hostIf, preferred);
+  }
+
+  /**
+   * Reserves an IP of {@code pool}'s ENIs only (the default pool is {@code ""}), as {@link
+   * #reserve(Allocation.Key, String, String, String, IpAddress)} does for the default pool.
+   */
+  public synchronized Allocation reserve(
+      Allocation.Key key,
+      String pool,
+      String podRef,
+      String netns,
+      String hostIf,
+      IpAddress preferred)
+      throws PoolExhaustedException, IOException {
     Allocation existing = allocations.get(key);
     if (existing != null) {
       return existing;
@@ -146,14 +179,19 @@ public final class IpPool {
     long now = clock.millis();
     Set<IpAddress> used = usedIps();
     IpAddress pick = null;
-    if (preferred != null && owner.containsKey(preferred) && !used.contains(preferred)) {
+    if (preferred != null
+        && owner.containsKey(preferred)
+        && owner.get(preferred).pool().equals(pool)
+        && !used.contains(preferred)) {
       pick = preferred;
     }
     if (pick == null) {
       Map<String, Integer> freeByEni = new HashMap<>();
       List<IpAddress> candidates = new ArrayList<>();
       for (IpAddress ip : owner.keySet()) {
-        if (!used.contains(ip) && coolUntil.getOrDefault(ip, 0L) <= now) {
+        if (owner.get(ip).pool().equals(pool)
+            && !used.contains(ip)
+            && coolUntil.getOrDefault(ip, 0L) <= now) {
           candidates.add(ip);
           freeByEni.merge(owner.get(ip).id(), 1, Integer::sum);
         }
@@ -170,25 +208,34 @@ public final class IpPool {
               .orElse(null);
     }
     if (pick == null) {
+      List<IpAddress> offered =
+          owner.keySet().stream().filter(ip -> owner.get(ip).pool().equals(pool)).toList();
       int cooling =
           (int)
-              owner.keySet().stream()
+              offered.stream()
                   .filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now)
                   .count();
-      if (owner.isEmpty()) {
-        throw new PoolExhaustedException("the node has no pod IPs assigned to its ENIs", false);
+      String of = pool.isEmpty() ? "of the node" : "of SubnetPool " + pool + " on the node";
+      if (offered.isEmpty()) {
+        throw new PoolExhaustedException(
+            pool.isEmpty()
+                ? "the node has no pod IPs assigned to its ENIs"
+                : "the node has no ENI of SubnetPool " + pool + " yet",
+            false);
       }
       if (cooling > 0) {
         throw new PoolExhaustedException(
             "all "
-                + owner.size()
-                + " pod IPs of the node are in use or cooling down ("
+                + offered.size()
+                + " pod IPs "
+                + of
+                + " are in use or cooling down ("
                 + cooling
                 + " cooling)",
             true);
       }
       throw new PoolExhaustedException(
-          "all " + owner.size() + " pod IPs of the node are in use", false);
+          "all " + offered.size() + " pod IPs " + of + " are in use", false);
     }
     Allocation a =
         new Allocation(

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -165,5 +166,41 @@ class IpPoolTest {
             enis(4), Mode.EXCLUSIVE, new CheckpointStore(dir), new MutableClock(), Duration.ZERO);
     assertThat(pool.stats().total()).isEqualTo(2);
     assertThat(pool.reserve(key(1), "p", "/ns", "h", null).ip().toString()).endsWith(".10");
+  }
+
+  @Test
+  void aPoolsPodsGetOnlyThatPoolsIpsAndWaitForItAlone() throws Exception {
+    List<EniSpec> enis = new ArrayList<>(enis(2));
+    EniSpec second = enis.get(1);
+    enis.set(
+        1,
+        new EniSpec(
+            second.id(),
+            second.mac(),
+            second.deviceIndex(),
+            second.subnet(),
+            second.gateway(),
+            second.primaryIp(),
+            second.ips(),
+            "team-a"));
+    IpPool pool =
+        new IpPool(enis, Mode.SHARED, new CheckpointStore(dir), new MutableClock(), Duration.ZERO);
+    assertThat(pool.reserve(key(1), "team-a", "p", "/ns", "h", null).ip().toString())
+        .startsWith("10.0.2.");
+    assertThat(pool.reserve(key(2), "p", "/ns", "h", null).ip().toString()).startsWith("10.0.1.");
+    assertThat(pool.reserve(key(3), "team-a", "p", "/ns", "h", null).ip().toString())
+        .startsWith("10.0.2.");
+    assertThatThrownBy(() -> pool.reserve(key(4), "team-a", "p", "/ns", "h", null))
+        .isInstanceOf(PoolExhaustedException.class)
+        .hasMessageContaining("SubnetPool team-a");
+    assertThatThrownBy(() -> pool.reserve(key(5), "team-b", "p", "/ns", "h", null))
+        .hasMessageContaining("no ENI of SubnetPool team-b");
+    pool.noteWaiting(key(4), "team-a");
+    pool.noteWaiting(key(5), "team-b");
+    assertThat(pool.demandByPool()).containsExactly(Map.entry("team-a", 1), Map.entry("team-b", 1));
+    assertThat(pool.demand()).isEqualTo(2);
+    // a retried ADD keeps its address only within its pool
+    assertThat(pool.reserve(key(6), "p", "/ns", "h", IpAddress.parse("10.0.2.20")).ip().toString())
+        .startsWith("10.0.1.");
   }
 }

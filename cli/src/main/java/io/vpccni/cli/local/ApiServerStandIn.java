@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.vpccni.crd.NodeEni;
+import io.vpccni.crd.SubnetPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -40,10 +41,13 @@ public final class ApiServerStandIn implements AutoCloseable {
             false);
     server.init(InetAddress.getLoopbackAddress(), port);
     ApiServerStandIn s = new ApiServerStandIn(server);
-    try (KubernetesClient c = s.client();
-        InputStream in = NodeEni.class.getResourceAsStream(NodeEni.CRD_RESOURCE)) {
-      c.resource(c.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
-          .create();
+    try (KubernetesClient c = s.client()) {
+      for (String crd : java.util.List.of(NodeEni.CRD_RESOURCE, SubnetPool.CRD_RESOURCE)) {
+        try (InputStream in = NodeEni.class.getResourceAsStream(crd)) {
+          c.resource(c.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+              .create();
+        }
+      }
     }
     return s;
   }

@@ -35,7 +35,8 @@ public record ControllerConfig(
     Duration gcGrace,
     double cloudCallsPerSecond,
     int cloudBurst,
-    String metricsAddress) {
+    String metricsAddress,
+    Duration subnetCacheTtl) {
 
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Set<String> KEYS =
@@ -54,7 +55,8 @@ public record ControllerConfig(
           "gcGraceSeconds",
           "cloudCallsPerSecond",
           "cloudBurst",
-          "metricsAddress");
+          "metricsAddress",
+          "subnetCacheSeconds");
   private static final Set<String> WARM_KEYS =
       Set.of(
           "warmIps",
@@ -162,7 +164,8 @@ public record ControllerConfig(
         Duration.ofSeconds(positive(o, "gcGraceSeconds", 300)),
         rate,
         positive(o, "cloudBurst", 20),
-        address(o, "metricsAddress", ":61679"));
+        address(o, "metricsAddress", ":61679"),
+        Duration.ofSeconds(positive(o, "subnetCacheSeconds", 60)));
   }
 
   /** "host:port" or ":port" (all addresses), port 0 to 65535; "" turns the endpoint off. */

@@ -144,6 +144,7 @@ final class CloudRecord {
     c.primaryIp = e.primaryIp;
     c.ips = new ArrayList<>(e.ips);
     c.securityGroups = new ArrayList<>(e.securityGroups);
+    c.pool = e.pool;
     c.state = e.state;
     return c;
   }

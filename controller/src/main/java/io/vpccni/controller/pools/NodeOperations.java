@@ -27,6 +27,20 @@ public interface NodeOperations {
    */
   NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips);
 
+  /**
+   * Creates and attaches an ENI for one pool: the default pool's as {@link
+   * #createAndAttachEni(String, int, int)}; another pool's in the subnet of the pool with the most
+   * free addresses in the node's zone, with the pool's security groups, tagged with the pool's
+   * name.
+   */
+  default NodeEniSpec.Eni createAndAttachEni(
+      String node, int deviceIndex, int ips, PoolTarget target) {
+    if (target.isDefault()) {
+      return createAndAttachEni(node, deviceIndex, ips);
+    }
+    throw new UnsupportedOperationException("this cloud has no SubnetPool support");
+  }
+
   /** Unassigns these secondary IPs from the ENI. */
   void unassignIps(String node, String eniId, List<IpAddress> ips);
 

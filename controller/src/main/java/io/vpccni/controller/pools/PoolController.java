@@ -12,6 +12,8 @@ import io.vpccni.controller.plan.WarmPoolConfig;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.NodeEniSpec;
 import io.vpccni.crd.NodeEniStatus;
+import io.vpccni.crd.SubnetPool;
+import io.vpccni.crd.events.EventRecorder;
 import io.vpccni.netaddr.IpAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,10 +42,16 @@ import org.slf4j.MDC;
  *   <li>finishes releases the agent acknowledged ({@code status.releaseReady}): unassigns those
  *       IPs, deletes ENIs marked Detaching once all their IPs are released, and cancels the release
  *       of any IP a pod took meanwhile;
- *   <li>plans from the cloud's view of the ENIs and the agent's status ({@link PoolPlanner}), logs
- *       the plan whole, and applies it: assigns and create-attach at once; IPs and ENIs to give
- *       back only enter the release handshake ({@code spec.releaseIps}, ENI state Detaching);
- *   <li>writes the spec from the cloud's view, only when it differs from what is there.
+ *   <li>plans from the cloud's view of the ENIs and the agent's status ({@link PoolPlanner}), once
+ *       per pool (the default pool, then each SubnetPool the node's ENIs or demand name), the pools
+ *       sharing the node's ENI slots; logs each plan whole, and applies it: assigns and
+ *       create-attach at once, a SubnetPool's ENIs in its subnet with the most free addresses; IPs
+ *       and ENIs to give back only enter the release handshake ({@code spec.releaseIps}, ENI state
+ *       Detaching);
+ *   <li>writes the spec from the cloud's view, with the reasons a pool is short ({@code
+ *       spec.conditions}: plan limits, cloud failures, ENIs attaching; {@link PoolConditions}),
+ *       only when it differs from what is there; posts those reasons as Events on the Node while
+ *       pods wait.
  * </ol>
  *
  * The cloud's view is a {@link CloudRecord} per node: listed once, then kept from the results of
@@ -69,6 +77,10 @@ public final class PoolController implements AutoCloseable {
   private final Duration cloudResync;
   private final PoolListener listener;
   private final SubnetFacts subnetFacts;
+  private final EventRecorder nodeEvents;
+
+  /** The least time between two writes of one Event series on a Node. */
+  static final Duration NODE_EVENT_INTERVAL = Duration.ofMinutes(1);
 
   /** How long an ENI we created is kept in the record while a listing does not show it yet. */
   static final Duration VISIBILITY_GRACE = Duration.ofSeconds(60);
@@ -106,6 +118,7 @@ public final class PoolController implements AutoCloseable {
     this.clock = clock;
     this.resync = resync;
     this.subnetFacts = new SubnetFacts(ops::subnet, clock, cloudResync);
+    this.nodeEvents = new EventRecorder(kube, "vpc-cni-controller", "", clock, NODE_EVENT_INTERVAL);
   }
 
   public void start() {
@@ -198,7 +211,8 @@ public final class PoolController implements AutoCloseable {
             name, n -> new CloudRecord(() -> ops.enis(n), clock, cloudResync, VISIBILITY_GRACE));
     listener.nodes(records.size());
     try {
-      reconcile(name, ne, inst.get(), record);
+      evented.clear();
+      reconcile(node, ne, inst.get(), record);
     } catch (RuntimeException e) {
       record.invalidate(); // a call failed: what it did is unknown until the cloud is listed
       throw e;
@@ -209,8 +223,8 @@ public final class PoolController implements AutoCloseable {
     }
   }
 
-  private void reconcile(
-      String name, NodeEni ne, NodeOperations.Instance inst, CloudRecord record) {
+  private void reconcile(Node node, NodeEni ne, NodeOperations.Instance inst, CloudRecord record) {
+    String name = node.getMetadata().getName();
     NodeEniSpec spec = ne.getSpec();
     NodeEniStatus status = ne.getStatus() == null ? new NodeEniStatus() : ne.getStatus();
     Set<String> detaching = new HashSet<>();
@@ -240,48 +254,127 @@ public final class PoolController implements AutoCloseable {
     releasing.removeAll(status.inUse); // a pod took it before the agent saw the request: keep it
     cloud = record.enis();
 
-    // 2. plan and apply
+    // 2. plan and apply, one pool at a time (the default pool first), sharing the node's ENI slots
     Set<IpAddress> inUse = parse(status.inUse);
     Set<IpAddress> cooling = parse(status.cooling);
-    List<NodePoolState.Eni> enis = new ArrayList<>();
+    Map<String, List<NodePoolState.Eni>> byPool = new java.util.TreeMap<>();
+    byPool.put(SubnetPool.DEFAULT_POOL, new ArrayList<>());
+    Set<Integer> usedIndexes = new HashSet<>();
     for (NodeEniSpec.Eni e : cloud) {
       if (detaching.contains(e.id)) {
         continue;
       }
       List<IpAddress> ips =
           e.ips.stream().filter(ip -> !releasing.contains(ip)).map(IpAddress::parse).toList();
-      enis.add(new NodePoolState.Eni(e.id, e.deviceIndex, ips, "Attached".equals(e.state)));
+      byPool
+          .computeIfAbsent(poolOf(e), k -> new ArrayList<>())
+          .add(new NodePoolState.Eni(e.id, e.deviceIndex, ips, "Attached".equals(e.state)));
+      usedIndexes.add(e.deviceIndex);
     }
-    NodePoolState state =
-        new NodePoolState(
-            name, inst.maxEnis(), inst.ipsPerEni(), enis, inUse, cooling, status.demand);
-    Instant now = clock.instant();
-    if (PoolPlanner.excess(state, warm) > 0) {
-      excessSince.putIfAbsent(name, now);
-    } else {
-      excessSince.remove(name);
+    Map<String, Integer> demand = demandByPool(status);
+    demand.forEach((p, d) -> byPool.computeIfAbsent(p, k -> new ArrayList<>()));
+    int freeSlots = inst.maxEnis() - 1 - byPool.values().stream().mapToInt(List::size).sum();
+    PoolConditions conditions = new PoolConditions(name);
+    RuntimeException failed = null;
+    for (Map.Entry<String, List<NodePoolState.Eni>> entry : byPool.entrySet()) {
+      String pool = entry.getKey();
+      List<NodePoolState.Eni> enis = entry.getValue();
+      int poolDemand = demand.getOrDefault(pool, 0);
+      if (!pool.isEmpty() && enis.isEmpty() && poolDemand == 0) {
+        continue; // a pool this node does not use
+      }
+      PoolTarget target = PoolTarget.DEFAULT;
+      if (!pool.isEmpty()) {
+        SubnetPool sp = kube.resources(SubnetPool.class).withName(pool).get();
+        if (sp == null || sp.getSpec() == null) {
+          target = null; // no new ENIs for it; its ENIs still serve their pods and drain
+          if (poolDemand > 0) {
+            conditions.notFound(pool);
+          }
+        } else {
+          target = new PoolTarget(pool, sp.getSpec().subnets, sp.getSpec().securityGroups);
+        }
+      }
+      NodePoolState state =
+          new NodePoolState(
+              name,
+              1 + enis.size() + Math.max(0, freeSlots),
+              inst.ipsPerEni(),
+              enis,
+              inUse,
+              cooling,
+              target == null ? 0 : poolDemand);
+      String key = pool.isEmpty() ? name : name + "/" + pool;
+      Instant now = clock.instant();
+      if (PoolPlanner.excess(state, warm) > 0) {
+        excessSince.putIfAbsent(key, now);
+      } else {
+        excessSince.remove(key);
+      }
+      Duration excessAge =
+          excessSince.containsKey(key)
+              ? Duration.between(excessSince.get(key), now)
+              : Duration.ZERO;
+      PoolPlan plan = withFreeIndexes(planner.plan(state, warm, excessAge), usedIndexes);
+      if (target == null) {
+        plan =
+            new PoolPlan(
+                plan.node(),
+                plan.assign(),
+                List.of(),
+                plan.unassign(),
+                plan.deleteEnis(),
+                plan.limit(),
+                plan.reason());
+      }
+      freeSlots -= plan.create().size();
+      if (!plan.isEmpty()) {
+        logger.info(
+            "plan for node {} pool {}: {}; {}",
+            name,
+            SubnetPool.display(pool),
+            plan.reason(),
+            plan);
+      }
+      conditions.limit(pool, plan);
+      if (enis.stream().anyMatch(e -> !e.ready())) {
+        conditions.attaching(pool);
+      }
+      try {
+        apply(name, plan, record, target == null ? PoolTarget.DEFAULT : target);
+      } catch (RuntimeException e) {
+        logger.warn(
+            "applying the plan of node {} pool {} failed: {}",
+            name,
+            SubnetPool.display(pool),
+            e.getMessage());
+        conditions.failure(pool, e);
+        failed = failed == null ? e : failed;
+      }
+      if (!plan.assign().isEmpty() || !plan.create().isEmpty()) {
+        listener.applied(name, plan);
+      }
+      for (PoolPlan.Unassign u : plan.unassign()) {
+        u.ips().forEach(ip -> releasing.add(ip.toString()));
+      }
+      for (String id : plan.deleteEnis()) {
+        detaching.add(id);
+        cloud.stream().filter(e -> e.id.equals(id)).forEach(e -> releasing.addAll(e.ips));
+      }
+      if (!plan.unassign().isEmpty() || !plan.deleteEnis().isEmpty()) {
+        excessSince.remove(key);
+      }
+      if (poolDemand > 0 && plan.limit() != PoolPlan.Limit.NONE) {
+        nodeEvent(node, conditions, pool);
+      }
     }
-    Duration excessAge =
-        excessSince.containsKey(name)
-            ? Duration.between(excessSince.get(name), now)
-            : Duration.ZERO;
-    PoolPlan plan = planner.plan(state, warm, excessAge);
-    if (!plan.isEmpty()) {
-      logger.info("plan for node {}: {}; {}", name, plan.reason(), plan);
-    }
-    apply(name, plan, record);
-    if (!plan.assign().isEmpty() || !plan.create().isEmpty()) {
-      listener.applied(name, plan);
-    }
-    for (PoolPlan.Unassign u : plan.unassign()) {
-      u.ips().forEach(ip -> releasing.add(ip.toString()));
-    }
-    for (String id : plan.deleteEnis()) {
-      detaching.add(id);
-      cloud.stream().filter(e -> e.id.equals(id)).forEach(e -> releasing.addAll(e.ips));
-    }
-    if (!plan.unassign().isEmpty() || !plan.deleteEnis().isEmpty()) {
-      excessSince.remove(name);
+    List<NodeEniSpec.PoolCondition> newConditions =
+        conditions.merged(spec.conditions, clock.instant().toString());
+    for (NodeEniSpec.PoolCondition c : newConditions) {
+      if (!PoolConditions.ENI_ATTACHING.equals(c.reason)
+          && (failed != null || demand.getOrDefault(c.pool, 0) > 0)) {
+        nodeEvent(node, c);
+      }
     }
 
     // 3. write the spec from the record (the cloud's view plus our own calls' results)
@@ -296,16 +389,103 @@ public final class PoolController implements AutoCloseable {
     wanted.releaseIps = new ArrayList<>(releasing);
     wanted.warmPool = warmPool();
     wanted.subnets = subnetFacts.of(subnetIds(inst, fresh));
+    wanted.conditions = newConditions;
     var json = kube.getKubernetesSerialization();
-    if (json.asJson(wanted).equals(json.asJson(spec))) {
-      return; // nothing new: an update would only wake every watcher
+    if (!json.asJson(wanted).equals(json.asJson(spec))) {
+      NodeEni latest = kube.resources(NodeEni.class).withName(name).get();
+      latest.getSpec().enis = fresh;
+      latest.getSpec().releaseIps = new ArrayList<>(releasing);
+      latest.getSpec().warmPool = warmPool();
+      latest.getSpec().conditions = newConditions;
+      latest.getSpec().subnets = wanted.subnets;
+      kube.resources(NodeEni.class).resource(latest).update();
+    } // else nothing new: an update would only wake every watcher
+    if (failed != null) {
+      throw failed; // after the spec is written: other pools' new IPs reach the agent meanwhile
     }
-    NodeEni latest = kube.resources(NodeEni.class).withName(name).get();
-    latest.getSpec().enis = fresh;
-    latest.getSpec().releaseIps = new ArrayList<>(releasing);
-    latest.getSpec().warmPool = warmPool();
-    latest.getSpec().subnets = wanted.subnets;
-    kube.resources(NodeEni.class).resource(latest).update();
+  }
+
+  private static String poolOf(NodeEniSpec.Eni e) {
+    return e.pool == null ? SubnetPool.DEFAULT_POOL : e.pool;
+  }
+
+  /**
+   * Demand by pool from the agent's status; an agent that reports no {@code demandByPool} (older
+   * than SubnetPools) has all its demand in the default pool.
+   */
+  private static Map<String, Integer> demandByPool(NodeEniStatus status) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    if (status.demandByPool == null || status.demandByPool.isEmpty()) {
+      if (status.demand > 0) {
+        out.put(SubnetPool.DEFAULT_POOL, status.demand);
+      }
+      return out;
+    }
+    status.demandByPool.forEach(
+        (p, d) -> {
+          if (p != null && d != null && d > 0) {
+            out.put(p, d);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * The planner, called once per pool, numbers new ENIs after that pool's own ENIs only: give each
+   * new ENI the lowest device index no ENI of the node (of any pool, or planned before) holds. For
+   * the default pool alone this changes nothing.
+   */
+  private static PoolPlan withFreeIndexes(PoolPlan plan, Set<Integer> used) {
+    if (plan.create().isEmpty()) {
+      return plan;
+    }
+    List<PoolPlan.CreateEni> create = new ArrayList<>();
+    for (PoolPlan.CreateEni c : plan.create()) {
+      int i = c.deviceIndex();
+      if (used.contains(i)) {
+        i = 1;
+        while (used.contains(i)) {
+          i++;
+        }
+      }
+      used.add(i);
+      create.add(new PoolPlan.CreateEni(i, c.ips()));
+    }
+    return new PoolPlan(
+        plan.node(),
+        plan.assign(),
+        create,
+        plan.unassign(),
+        plan.deleteEnis(),
+        plan.limit(),
+        plan.reason());
+  }
+
+  private void nodeEvent(Node node, PoolConditions conditions, String pool) {
+    for (NodeEniSpec.PoolCondition c : conditions.list()) {
+      if (c.pool.equals(pool)) {
+        nodeEvent(node, c);
+      }
+    }
+  }
+
+  private final Set<String> evented = new HashSet<>();
+
+  /** One Event per node, pool and reason and sync at most; the recorder makes it a series. */
+  private void nodeEvent(Node node, NodeEniSpec.PoolCondition c) {
+    if (!evented.add(node.getMetadata().getName() + "/" + c.pool + "/" + c.reason)) {
+      return;
+    }
+    var ref =
+        new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("Node")
+            .withName(node.getMetadata().getName())
+            .withUid(node.getMetadata().getUid())
+            .build();
+    if (nodeEvents.warning(ref, c.reason, c.message) == EventRecorder.Outcome.FAILED) {
+      logger.warn("cannot post Event {} on node {}", c.reason, node.getMetadata().getName());
+    }
   }
 
   /**
@@ -314,7 +494,7 @@ public final class PoolController implements AutoCloseable {
    * and attach, not three; the shared rate limit still bounds the controller as a whole. Every
    * result goes into the record; the first failure is rethrown after all calls ended.
    */
-  private void apply(String name, PoolPlan plan, CloudRecord record) {
+  private void apply(String name, PoolPlan plan, CloudRecord record, PoolTarget target) {
     Map<String, List<PoolPlan.Assign>> byEni = new java.util.LinkedHashMap<>();
     plan.assign().forEach(a -> byEni.computeIfAbsent(a.eniId(), k -> new ArrayList<>()).add(a));
     List<java.util.concurrent.Callable<Runnable>> calls = new ArrayList<>();
@@ -343,7 +523,11 @@ public final class PoolController implements AutoCloseable {
     for (PoolPlan.CreateEni c : plan.create()) {
       calls.add(
           () -> {
-            NodeEniSpec.Eni eni = ops.createAndAttachEni(name, c.deviceIndex(), c.ips());
+            NodeEniSpec.Eni eni =
+                target.isDefault()
+                    ? ops.createAndAttachEni(name, c.deviceIndex(), c.ips())
+                    : ops.createAndAttachEni(name, c.deviceIndex(), c.ips(), target);
+            eni.pool = target.pool();
             return () -> record.added(eni);
           });
     }
@@ -389,6 +573,7 @@ public final class PoolController implements AutoCloseable {
     c.warmPool = s.warmPool;
     c.releaseIps = s.releaseIps;
     c.subnets = s.subnets;
+    c.conditions = s.conditions;
     return c;
   }
 
@@ -427,7 +612,7 @@ public final class PoolController implements AutoCloseable {
       listener.eniDeleted(name);
     }
     kube.resources(NodeEni.class).withName(name).delete();
-    excessSince.remove(name);
+    excessSince.keySet().removeIf(k -> k.equals(name) || k.startsWith(name + "/"));
     records.remove(name);
     listener.nodes(records.size());
   }

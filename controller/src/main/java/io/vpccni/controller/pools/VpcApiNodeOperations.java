@@ -13,6 +13,7 @@ import io.vpccni.crd.NodeEniSpec;
 import io.vpccni.netaddr.IpAddress;
 import io.vpccni.netaddr.IpPrefix;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,10 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link NodeOperations} on any cloud's {@link VpcApi} (the per-cloud details live in the
- * provider). New ENIs go into the node's own subnet with its security groups and carry our
- * ownership tags (cluster, node, creation time), so garbage collection can find any that a crash
- * leaves behind. Create and attach are one unit: if the attach fails the ENI is deleted, and if
- * even that fails it stays tagged for GC.
+ * provider). New ENIs of the default pool go into the node's own subnet with its security groups;
+ * those of a SubnetPool into the pool's subnet with the most free addresses in the node's zone
+ * ({@link SubnetChooser}), with the pool's security groups and the tag {@link #POOL_TAG}. All carry
+ * our ownership tags (cluster, node, creation time), so garbage collection can find any that a
+ * crash leaves behind. Create and attach are one unit: if the attach fails the ENI is deleted, and
+ * if even that fails it stays tagged for GC.
  */
 public final class VpcApiNodeOperations implements NodeOperations {
   private static final Logger logger = LoggerFactory.getLogger(VpcApiNodeOperations.class);
@@ -38,6 +41,10 @@ public final class VpcApiNodeOperations implements NodeOperations {
   private final Function<String, Optional<String>> instanceIdOf;
   private final Clock clock;
   private final Map<String, Subnet> subnets = new ConcurrentHashMap<>();
+  private final SubnetChooser chooser;
+
+  /** The tag that names the SubnetPool of an ENI (absent: the default pool). */
+  public static final String POOL_TAG = OwnershipTags.PREFIX + "subnet-pool";
 
   /**
    * Instance descriptions, kept for {@link #INSTANCE_TTL}: type, quotas, subnet, security groups
@@ -54,6 +61,20 @@ public final class VpcApiNodeOperations implements NodeOperations {
    */
   public VpcApiNodeOperations(
       VpcApi api, String clusterId, Function<String, Optional<String>> instanceIdOf, Clock clock) {
+    this(
+        api, clusterId, instanceIdOf, clock, new SubnetChooser(api, clock, Duration.ofSeconds(60)));
+  }
+
+  /**
+   * @param chooser picks a SubnetPool's subnet for a new ENI (shared with the SubnetPool status)
+   */
+  public VpcApiNodeOperations(
+      VpcApi api,
+      String clusterId,
+      Function<String, Optional<String>> instanceIdOf,
+      Clock clock,
+      SubnetChooser chooser) {
+    this.chooser = chooser;
     this.api = api;
     this.clusterId = clusterId;
     this.instanceIdOf = instanceIdOf;
@@ -142,19 +163,41 @@ public final class VpcApiNodeOperations implements NodeOperations {
 
   @Override
   public NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips) {
+    return createAndAttachEni(node, deviceIndex, ips, PoolTarget.DEFAULT);
+  }
+
+  @Override
+  public NodeEniSpec.Eni createAndAttachEni(
+      String node, int deviceIndex, int ips, PoolTarget target) {
     io.vpccni.cloud.Instance inst =
         describe(node)
             .map(CloudInstance::get)
             .orElseThrow(() -> new IllegalStateException("node " + node + " has no instance"));
-    Map<String, String> tags = new OwnershipTags(clusterId, node, clock.instant()).toMap();
-    Eni eni =
-        api.createEni(
-            new EniCreateRequest(
-                inst.subnetId(),
-                inst.securityGroups(),
-                tags,
-                "vpc-cni pod ENI of node " + node,
-                ips));
+    Map<String, String> tags =
+        new java.util.LinkedHashMap<>(new OwnershipTags(clusterId, node, clock.instant()).toMap());
+    String subnetId = inst.subnetId();
+    List<String> groups = inst.securityGroups();
+    String description = "vpc-cni pod ENI of node " + node;
+    if (!target.isDefault()) {
+      subnetId = chooser.choose(target, inst.availabilityZone(), ips + 1).id();
+      if (!target.securityGroups().isEmpty()) {
+        groups = target.securityGroups();
+      }
+      tags.put(POOL_TAG, target.pool());
+      description += " for SubnetPool " + target.pool();
+      logger.info(
+          "new ENI of node {} for SubnetPool {} goes to subnet {}", node, target.pool(), subnetId);
+    }
+    Eni eni;
+    try {
+      eni = api.createEni(new EniCreateRequest(subnetId, groups, tags, description, ips));
+    } catch (CloudException e) {
+      if (e.reason() == CloudException.Reason.INSUFFICIENT_ADDRESSES) {
+        chooser.exhausted(subnetId);
+      }
+      throw e;
+    }
+    chooser.used(subnetId, ips + 1);
     try {
       return toSpec(api.attachEni(eni.id(), inst.id(), deviceIndex));
     } catch (RuntimeException attachFailed) {
@@ -203,6 +246,7 @@ public final class VpcApiNodeOperations implements NodeOperations {
     s.primaryIp = e.primaryIp().toString();
     s.ips = new ArrayList<>(e.secondaryIps().stream().map(IpAddress::toString).toList());
     s.securityGroups = new ArrayList<>(e.securityGroups());
+    s.pool = e.tags().getOrDefault(POOL_TAG, "");
     s.state =
         e.status() == EniStatus.IN_USE
             ? "Attached"

@@ -146,6 +146,7 @@ final class FakeNodeOperations implements NodeOperations {
     c.ips = new ArrayList<>(e.ips);
     c.securityGroups = new ArrayList<>(e.securityGroups);
     c.state = e.state;
+    c.pool = e.pool;
     return c;
   }
 }

@@ -82,4 +82,17 @@ class VpcApiNodeOperationsTest {
     ops.deleteEni("n1", eni.id);
     assertThat(ops.enis("n1")).isEmpty();
   }
+
+  @Test
+  void anEniOfASubnetPoolGoesToThePoolsSubnetWithItsGroupsAndTag() {
+    cloud.addSubnet("pool-1", "10.9.0.0/24", "z1");
+    cloud.addSubnet("pool-2", "10.8.0.0/20", "z2");
+    var eni =
+        ops.createAndAttachEni(
+            "n1", 1, 2, new PoolTarget("web", List.of("pool-1", "pool-2"), List.of("sg-web")));
+    assertThat(eni.subnetId).isEqualTo("pool-1"); // pool-2 is bigger but in another zone
+    assertThat(eni.pool).isEqualTo("web");
+    assertThat(cloud.describeEni(eni.id).securityGroups()).containsExactly("sg-web");
+    assertThat(ops.enis("n1")).extracting(e -> e.pool).containsExactly("web");
+  }
 }
