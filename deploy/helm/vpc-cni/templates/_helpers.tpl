@@ -52,6 +52,8 @@ app.kubernetes.io/component: {{ index . 1 }}
   "mtu" .Values.agent.mtu
   "metricsAddress" (ternary (printf "0.0.0.0:%v" .Values.agent.metricsPort) "" (gt (int .Values.agent.metricsPort) 0))
   "networkPolicy" .Values.agent.networkPolicy
+  "devicePlugin" .Values.agent.devicePlugin
+  "devicePluginDir" "/var/lib/kubelet/device-plugins"
 -}}
 {{- toPrettyJson $c -}}
 {{- end -}}
@@ -96,6 +98,7 @@ app.kubernetes.io/component: {{ index . 1 }}
   "warmPool" $c.warmPool
   "resyncSeconds" $c.resyncSeconds
   "cloudResyncSeconds" $c.cloudResyncSeconds
+  "subnetCacheSeconds" $c.subnetCacheSeconds
   "gcPeriodSeconds" $c.gcPeriodSeconds
   "gcGraceSeconds" $c.gcGraceSeconds
   "cloudCallsPerSecond" $c.cloudCallsPerSecond

@@ -184,10 +184,19 @@ class RenderedChartTest {
     Release r = Release.of(example);
     assertThat(rules(r.named(ClusterRole.class, name("agent")).getRules()))
         .containsExactlyInAnyOrder(
-            "vpc-cni.io/nodeenis: get,list,watch", "vpc-cni.io/nodeenis/status: update");
+            "vpc-cni.io/nodeenis: get,list,watch",
+            "vpc-cni.io/nodeenis/status: update",
+            "vpc-cni.io/subnetpools: list,watch",
+            "/namespaces: list,watch",
+            "/pods: get",
+            "/events: create,get,patch");
     assertThat(rules(r.named(ClusterRole.class, name("controller")).getRules()))
         .containsExactlyInAnyOrder(
-            "/nodes: get,list,watch", "vpc-cni.io/nodeenis: create,delete,get,list,update,watch");
+            "/nodes: get,list,watch",
+            "vpc-cni.io/nodeenis: create,delete,get,list,update,watch",
+            "vpc-cni.io/subnetpools: get,list",
+            "vpc-cni.io/subnetpools/status: update",
+            "/events: create,get,patch");
     assertThat(rules(r.named(Role.class, name("controller-lease")).getRules()))
         .containsExactlyInAnyOrder(
             "coordination.k8s.io/leases: create",
