@@ -41,6 +41,14 @@ public final class VpcApiNodeOperations implements NodeOperations {
   private final Function<String, Optional<String>> instanceIdOf;
   private final Clock clock;
   private final Map<String, Subnet> subnets = new ConcurrentHashMap<>();
+  private final Map<String, java.time.Instant> describedAt = new ConcurrentHashMap<>();
+
+  /**
+   * A subnet described this recently is not described again for its free count: one sync reads the
+   * CIDR (for the spec) and the free count (for the device plugin) from one call.
+   */
+  static final java.time.Duration SUBNET_FRESH = java.time.Duration.ofSeconds(10);
+
   private final SubnetChooser chooser;
 
   /** The tag that names the SubnetPool of an ENI (absent: the default pool). */
@@ -139,21 +147,30 @@ public final class VpcApiNodeOperations implements NodeOperations {
 
   @Override
   public Optional<NodeEniSpec.Subnet> subnet(String subnetId) {
-    Subnet s;
-    try {
-      s = api.describeSubnet(subnetId);
-    } catch (CloudException e) {
-      if (e.reason() == CloudException.Reason.NOT_FOUND) {
-        return Optional.empty();
+    Subnet s = subnets.get(subnetId);
+    java.time.Instant at = describedAt.get(subnetId);
+    if (s == null || at == null || !at.plus(SUBNET_FRESH).isAfter(clock.instant())) {
+      try {
+        s = describeSubnet(subnetId);
+      } catch (CloudException e) {
+        if (e.reason() == CloudException.Reason.NOT_FOUND) {
+          return Optional.empty();
+        }
+        throw e;
       }
-      throw e;
     }
-    subnets.put(subnetId, s);
     NodeEniSpec.Subnet out = new NodeEniSpec.Subnet();
     out.id = s.id();
     out.cidr = s.cidr().toString();
     out.freeIps = s.availableIps();
     return Optional.of(out);
+  }
+
+  private Subnet describeSubnet(String subnetId) {
+    Subnet s = api.describeSubnet(subnetId);
+    subnets.put(subnetId, s);
+    describedAt.put(subnetId, clock.instant());
+    return s;
   }
 
   @Override
@@ -198,6 +215,14 @@ public final class VpcApiNodeOperations implements NodeOperations {
       throw e;
     }
     chooser.used(subnetId, ips + 1);
+    subnets.computeIfPresent(
+        subnetId,
+        (id, sub) ->
+            new Subnet(
+                id,
+                sub.cidr(),
+                sub.availabilityZone(),
+                Math.max(0, sub.availableIps() - (ips + 1)))); // our own write, counted at once
     try {
       return toSpec(api.attachEni(eni.id(), inst.id(), deviceIndex));
     } catch (RuntimeException attachFailed) {
@@ -234,7 +259,15 @@ public final class VpcApiNodeOperations implements NodeOperations {
   }
 
   private NodeEniSpec.Eni toSpec(Eni e) {
-    Subnet subnet = subnets.computeIfAbsent(e.subnetId(), api::describeSubnet);
+    // computeIfAbsent: ENIs converted at once (parallel creates) describe their subnet once
+    Subnet subnet =
+        subnets.computeIfAbsent(
+            e.subnetId(),
+            id -> {
+              Subnet d = api.describeSubnet(id);
+              describedAt.put(id, clock.instant());
+              return d;
+            });
     NodeEniSpec.Eni s = new NodeEniSpec.Eni();
     s.id = e.id();
     s.mac = e.mac().toString();
