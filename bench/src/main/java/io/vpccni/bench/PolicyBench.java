@@ -205,11 +205,7 @@ public final class PolicyBench {
             "-t",
             Integer.toString(IPERF_SECONDS),
             "-J");
-    int i = json.indexOf("\"sum_received\"");
-    int b = json.indexOf("\"bits_per_second\"", i);
-    String num = json.substring(json.indexOf(':', b) + 1).trim();
-    num = num.substring(0, num.indexOf(',') < 0 ? num.indexOf('\n') : num.indexOf(',')).trim();
-    return Double.parseDouble(num) / 1e9;
+    return io.vpccni.testkit.netns.Iperf3.receivedBitsPerSecond(json) / 1e9;
   }
 
   static String loadAverage() {

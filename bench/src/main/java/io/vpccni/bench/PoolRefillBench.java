@@ -244,14 +244,7 @@ public final class PoolRefillBench {
     Duration wall = Duration.ofNanos(System.nanoTime() - t0);
     Thread.sleep(300); // let a sync still in flight finish before counting
     var after = c.counter.snapshot();
-    Map<CloudOperation, Long> calls = new java.util.EnumMap<>(CloudOperation.class);
-    after.forEach(
-        (op, n) -> {
-          long d = n - before.getOrDefault(op, 0L);
-          if (d > 0) {
-            calls.put(op, d);
-          }
-        });
+    Map<CloudOperation, Long> calls = delta(before, after);
     Map<String, Long> httpByOp = new java.util.TreeMap<>();
     http.get()
         .forEach(
@@ -317,14 +310,7 @@ public final class PoolRefillBench {
         Duration wall = Duration.ofNanos(System.nanoTime() - t0);
         Thread.sleep(1000); // the controller drains its queue
         var after = c.counter.snapshot();
-        Map<CloudOperation, Long> calls = new java.util.EnumMap<>(CloudOperation.class);
-        after.forEach(
-            (op, n) -> {
-              long d = n - before.getOrDefault(op, 0L);
-              if (d > 0) {
-                calls.put(op, d);
-              }
-            });
+        Map<CloudOperation, Long> calls = delta(before, after);
         long http =
             emu.faults().requestCounts().values().stream().mapToLong(l -> l).sum() - httpBefore;
         return new Churn(
@@ -480,6 +466,20 @@ public final class PoolRefillBench {
         .append(" held, so with a 180 s cooldown the pool grows with the churn rate, which is what")
         .append(" the cooldown is for.\n");
     return b.toString();
+  }
+
+  /** Calls per operation made between two snapshots, operations with none left out. */
+  static Map<CloudOperation, Long> delta(
+      Map<CloudOperation, Long> before, Map<CloudOperation, Long> after) {
+    Map<CloudOperation, Long> out = new java.util.EnumMap<>(CloudOperation.class);
+    after.forEach(
+        (op, n) -> {
+          long d = n - before.getOrDefault(op, 0L);
+          if (d > 0) {
+            out.put(op, d);
+          }
+        });
+    return out;
   }
 
   private static String ops(Map<CloudOperation, Long> calls) {

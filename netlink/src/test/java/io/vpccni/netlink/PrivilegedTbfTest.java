@@ -85,15 +85,6 @@ class PrivilegedTbfTest {
                 "4",
                 "-J"));
     String json = Commands.exec(Duration.ofSeconds(30), cmd).orThrow();
-    int i = json.indexOf("\"sum_received\"");
-    int bps = json.indexOf("\"bits_per_second\"", i);
-    String num = json.substring(json.indexOf(':', bps) + 1).trim();
-    num =
-        num.substring(
-                0,
-                Math.min(
-                    num.indexOf(','), num.indexOf('\n') < 0 ? num.length() : num.indexOf('\n')))
-            .trim();
-    return Double.parseDouble(num) / 1e6;
+    return io.vpccni.testkit.netns.Iperf3.receivedBitsPerSecond(json) / 1e6;
   }
 }

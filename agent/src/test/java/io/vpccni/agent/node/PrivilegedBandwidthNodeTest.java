@@ -95,12 +95,6 @@ class PrivilegedBandwidthNodeTest {
       cmd.add("-R");
     }
     String json = Cmd.run(cmd, 30).stdout();
-    int i = json.indexOf("\"sum_received\"");
-    int b = json.indexOf("\"bits_per_second\"", i);
-    String num = json.substring(json.indexOf(':', b) + 1).trim();
-    int end = num.indexOf(',');
-    int nl = num.indexOf('\n');
-    num = num.substring(0, end < 0 ? nl : (nl < 0 ? end : Math.min(end, nl))).trim();
-    return Double.parseDouble(num) / 1e6;
+    return io.vpccni.testkit.netns.Iperf3.receivedBitsPerSecond(json) / 1e6;
   }
 }
