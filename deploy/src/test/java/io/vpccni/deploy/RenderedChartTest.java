@@ -187,6 +187,8 @@ class RenderedChartTest {
             "vpc-cni.io/nodeenis: get,list,watch",
             "vpc-cni.io/nodeenis/status: update",
             "vpc-cni.io/subnetpools: list,watch",
+            "vpc-cni.io/ipreservations: create,get,list,update,watch",
+            "apps/statefulsets: get",
             "/namespaces: list,watch",
             "/pods: get",
             "/events: create,get,patch");
@@ -196,6 +198,7 @@ class RenderedChartTest {
             "vpc-cni.io/nodeenis: create,delete,get,list,update,watch",
             "vpc-cni.io/subnetpools: get,list",
             "vpc-cni.io/subnetpools/status: update",
+            "vpc-cni.io/ipreservations: delete,get,list,update,watch",
             "/events: create,get,patch");
     assertThat(rules(r.named(Role.class, name("controller-lease")).getRules()))
         .containsExactlyInAnyOrder(
