@@ -48,6 +48,7 @@ app.kubernetes.io/component: {{ index . 1 }}
   "socket" "/run/vpc-cni/agent.sock"
   "stateDir" .Values.agent.stateDir
   "ipCooldownSeconds" .Values.agent.ipCooldownSeconds
+  "fixedIpTtlSeconds" .Values.agent.fixedIpTtlSeconds
   "routeTableBase" .Values.agent.routeTableBase
   "mtu" .Values.agent.mtu
   "metricsAddress" (ternary (printf "0.0.0.0:%v" .Values.agent.metricsPort) "" (gt (int .Values.agent.metricsPort) 0))

@@ -18,6 +18,7 @@ import io.vpccni.agent.datapath.ipvlan.IpvlanDatapath;
 import io.vpccni.agent.datapath.veth.SharedVethDatapath;
 import io.vpccni.agent.deviceplugin.DevicePlugin;
 import io.vpccni.agent.introspect.Introspection;
+import io.vpccni.agent.k8s.FixedIps;
 import io.vpccni.agent.k8s.NodeEniSource;
 import io.vpccni.agent.k8s.PodEvents;
 import io.vpccni.agent.k8s.PodPools;
@@ -151,6 +152,7 @@ public final class AgentMain {
     NodeEniSource source = null;
     StatusReporter reporter = null;
     PodPools podPools = null;
+    FixedIps fixedIps = null;
     if (fromKubernetes) {
       kube = kubernetesClient(config);
       CountDownLatch first = new CountDownLatch(1);
@@ -190,6 +192,13 @@ public final class AgentMain {
               conditions::conditions,
               Clock.systemUTC(),
               java.time.Duration.ofSeconds(30)));
+      if (config.mode() != io.vpccni.agent.config.Mode.EXCLUSIVE) {
+        // fixed IPs: the reservations' addresses are in the pool before the first ADD
+        fixedIps = new FixedIps(kube, config.node(), config.fixedIpTtl(), pool, Clock.systemUTC());
+        if (fixedIps.start()) {
+          cni.useFixedIps(fixedIps, conditions::subnetIdOf);
+        }
+      }
     }
     io.vpccni.agent.policy.PolicyEnforcer policy = null;
     if (config.networkPolicy()) {
@@ -236,6 +245,27 @@ public final class AgentMain {
               });
     }
     metrics.reconciled(new Reconciler(pool, datapath, node).run());
+    if (fixedIps != null && fixedIps.enabled()) {
+      // a reservation Bound here whose pod holds no IP here (a crash mid-ADD or mid-DEL): Released
+      fixedIps.sweep();
+      FixedIps sweeper = fixedIps;
+      Thread.ofPlatform()
+          .name("fixed-ip-sweep")
+          .daemon(true)
+          .start(
+              () -> {
+                while (true) {
+                  try {
+                    Thread.sleep(30_000);
+                    sweeper.sweep();
+                  } catch (InterruptedException e) {
+                    return;
+                  } catch (RuntimeException e) {
+                    logger.warn("fixed-IP sweep failed: {}", e.toString());
+                  }
+                }
+              });
+    }
     if (reporter != null) {
       reporter.start(2000);
     }
@@ -269,6 +299,7 @@ public final class AgentMain {
     io.vpccni.agent.policy.PolicyEnforcer closePolicy = policy;
     NodeEniSource closeSource = source;
     PodPools closePools = podPools;
+    FixedIps closeFixed = fixedIps;
     KubernetesClient closeKube = kube;
     DevicePlugin closePlugin = plugin;
     Runtime.getRuntime()
@@ -292,6 +323,9 @@ public final class AgentMain {
                   }
                   if (closePools != null) {
                     closePools.close();
+                  }
+                  if (closeFixed != null) {
+                    closeFixed.close();
                   }
                   if (closeKube != null) {
                     closeKube.close();

@@ -16,6 +16,12 @@ public class NodeEniStatus {
 
   public int free;
 
+  /**
+   * Fixed IPs (IPReservations) on this node's ENIs that no pod holds now: kept for their pods, so
+   * neither free nor to be unassigned by the pool loop (only a move of the reservation takes them).
+   */
+  public List<String> reserved = new ArrayList<>();
+
   /** Of the spec's {@code releaseIps}, those that no pod holds or cools: safe to unassign. */
   public List<String> releaseReady = new ArrayList<>();
 

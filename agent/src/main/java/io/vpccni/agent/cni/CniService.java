@@ -1,10 +1,12 @@
 package io.vpccni.agent.cni;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agent.datapath.Datapath;
 import io.vpccni.agent.datapath.DatapathException;
 import io.vpccni.agent.datapath.PodRequest;
 import io.vpccni.agent.datapath.Steps;
+import io.vpccni.agent.k8s.FixedIps;
 import io.vpccni.agent.k8s.PodEvents;
 import io.vpccni.agent.k8s.PodPools;
 import io.vpccni.agent.k8s.SubnetPoolSelection;
@@ -18,6 +20,7 @@ import io.vpccni.agentapi.AgentRequest;
 import io.vpccni.agentapi.AgentResponse;
 import io.vpccni.agentapi.FieldException;
 import io.vpccni.agentapi.JsonObject;
+import io.vpccni.crd.IpReservation;
 import io.vpccni.crd.SubnetPool;
 import io.vpccni.netaddr.IpAddress;
 import io.vpccni.netlink.Netns;
@@ -26,6 +29,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,6 +92,8 @@ public final class CniService {
 
   private volatile PodPools podPools;
   private volatile PodEvents podEvents;
+  private volatile FixedIps fixedIps;
+  private volatile Function<String, String> subnetIdOf = eni -> "";
 
   public CniService(
       String node,
@@ -116,6 +122,17 @@ public final class CniService {
   public void useSubnetPools(PodPools pools, PodEvents events) {
     this.podPools = pools;
     this.podEvents = events;
+  }
+
+  /**
+   * Turns on fixed IPs (docs/fixed-ips.md; needs {@link #useSubnetPools}, which reads the pod):
+   * pods that want one get the address of their IPReservation back, on any node.
+   *
+   * @param subnetIdOf the subnet id of an ENI (for a new reservation's {@code spec.subnetId})
+   */
+  public void useFixedIps(FixedIps fixed, Function<String, String> subnetIdOf) {
+    this.fixedIps = fixed;
+    this.subnetIdOf = subnetIdOf;
   }
 
   /** Marks start-up (reconcile) done; STATUS reports unavailable before. */
@@ -227,10 +244,12 @@ public final class CniService {
     String podUid = req.args().getOrDefault("K8S_POD_UID", "");
     String subnetPool = IpPool.DEFAULT_POOL;
     PodPools pools = podPools;
+    io.fabric8.kubernetes.api.model.Pod pod = null;
     if (pools != null) {
       try {
         PodPools.Choice c = pools.poolOf(namespace, podName);
         subnetPool = c.pool();
+        pod = c.pod();
         podUid = podUid.isEmpty() ? c.podUid() : podUid;
       } catch (SubnetPoolSelection.UnknownSubnetPoolException e) {
         logger.warn("pod names an unknown SubnetPool: {}", e.getMessage());
@@ -245,6 +264,29 @@ public final class CniService {
       }
     }
     MDC.put("subnetPool", subnetPool);
+    FixedIps fixed = fixedIps;
+    java.util.Optional<Duration> fixedTtl = java.util.Optional.empty();
+    IpReservation reservation = null;
+    if (fixed != null && fixed.enabled() && pod != null) {
+      try {
+        fixedTtl = fixed.ttlFor(pod);
+        reservation = fixedTtl.isPresent() ? fixed.get(namespace, podName) : null;
+      } catch (FixedIps.BadAnnotationException e) {
+        logger.warn("pod has an invalid fixed-IP annotation: {}", e.getMessage());
+        if (podEvents != null) {
+          podEvents.invalidFixedIp(namespace, podName, podUid, e.getMessage());
+        }
+        return AgentResponse.error(
+            CniErrors.INVALID_CONFIG,
+            "failed to allocate an IP for pod " + req.podRef() + ": " + e.getMessage(),
+            "fix the annotation; see docs/fixed-ips.md");
+      } catch (KubernetesClientException e) {
+        return AgentResponse.error(
+            CniErrors.TRY_AGAIN,
+            "failed to read the IPReservation of pod " + req.podRef() + ": " + e.getMessage(),
+            "the runtime retries");
+      }
+    }
     var existing = pool.find(key);
     IpAddress preferred = null;
     if (existing.isPresent()) {
@@ -262,11 +304,89 @@ public final class CniService {
       pool.release(key, false);
       preferred = a.ip();
     }
-    Allocation alloc;
+    Allocation alloc = null;
+    if (reservation != null) {
+      IpAddress ip = IpAddress.parse(reservation.getSpec().ip);
+      MDC.put("ip", ip.toString());
+      String where =
+          reservation.getStatus() == null || reservation.getStatus().node == null
+              ? "on no node"
+              : "on node " + reservation.getStatus().node;
+      try {
+        if (!fixed.isHere(reservation)) {
+          fixed.want(reservation, podUid);
+          String msg =
+              "fixed IP "
+                  + ip
+                  + " of pod "
+                  + req.podRef()
+                  + " is "
+                  + where
+                  + (reservation.getStatus() != null
+                          && IpReservation.MOVING.equals(reservation.getStatus().phase)
+                      ? " and moving"
+                      : "")
+                  + "; the controller moves it to node "
+                  + node
+                  + " once no pod uses it there";
+          logger.info("fixed IP is elsewhere, asked for it here: {}", msg);
+          if (podEvents != null) {
+            podEvents.fixedIpMoving(namespace, podName, podUid, msg);
+          }
+          return AgentResponse.error(
+              CniErrors.TRY_AGAIN,
+              "failed to allocate an IP for pod " + req.podRef() + ": " + msg,
+              "the kubelet retries; the pod starts when the address is on this node");
+        }
+        alloc = pool.reserveExact(key, req.podRef(), req.netns(), hostIfName.apply(key), ip);
+        fixed.bind(namespace, podName, podUid, alloc.eniId(), fixedTtl.orElseThrow());
+      } catch (PoolExhaustedException e) {
+        if (alloc != null) {
+          pool.release(key, false);
+        }
+        return AgentResponse.error(
+            CniErrors.TRY_AGAIN,
+            "failed to allocate an IP for pod "
+                + req.podRef()
+                + ": fixed IP "
+                + ip
+                + " is not free here yet: "
+                + e.getMessage(),
+            "the kubelet retries");
+      } catch (KubernetesClientException e) {
+        if (alloc != null) {
+          pool.release(key, false);
+        }
+        return AgentResponse.error(
+            CniErrors.TRY_AGAIN,
+            "failed to update the IPReservation of pod " + req.podRef() + ": " + e.getMessage(),
+            "the runtime retries");
+      }
+    }
     try {
-      alloc =
-          pool.reserve(
-              key, subnetPool, req.podRef(), req.netns(), hostIfName.apply(key), preferred);
+      if (alloc == null) {
+        alloc =
+            pool.reserve(
+                key, subnetPool, req.podRef(), req.netns(), hostIfName.apply(key), preferred);
+        if (fixedTtl.isPresent()) {
+          try {
+            fixed.create(
+                namespace,
+                podName,
+                podUid,
+                alloc,
+                subnetIdOf.apply(alloc.eniId()),
+                pool.eniOf(alloc.ip()).map(EniSpec::pool).orElse(subnetPool),
+                fixedTtl.get());
+          } catch (KubernetesClientException e) {
+            pool.release(key, false);
+            return AgentResponse.error(
+                CniErrors.TRY_AGAIN,
+                "failed to create the IPReservation of pod " + req.podRef() + ": " + e.getMessage(),
+                "the runtime retries");
+          }
+        }
+      }
     } catch (PoolExhaustedException e) {
       pool.noteWaiting(key, subnetPool);
       logger.warn("no IP for the pod: {}", e.getMessage());
@@ -290,6 +410,7 @@ public final class CniService {
     } catch (IOException e) {
       logger.warn("NetworkPolicy not in force for the pod, refusing ADD: {}", e.getMessage());
       pool.release(key, false);
+      releaseFixed(fixedTtl.isPresent(), req.podRef(), alloc.ip());
       return AgentResponse.error(
           CniErrors.TRY_AGAIN,
           "failed to put NetworkPolicy in force for pod " + req.podRef() + ": " + e.getMessage(),
@@ -325,6 +446,7 @@ public final class CniService {
       logger.warn("ADD failed, undoing: {}", e.getMessage());
       datapath.teardown(alloc, eni);
       pool.release(key, false);
+      releaseFixed(fixedTtl.isPresent(), req.podRef(), alloc.ip());
       return AgentResponse.error(
           e.code(), "failed to set up pod " + req.podRef() + " network: " + e.getMessage(), "");
     }
@@ -357,8 +479,17 @@ public final class CniService {
     datapath.teardown(a, pool.eniOf(a.ip()).orElse(null));
     pool.release(key, true);
     policy.released();
+    releaseFixed(true, a.podRef(), a.ip());
     logger.info("pod detached: {} released to cooldown", a.ip());
     return AgentResponse.ok();
+  }
+
+  /** A pod let its fixed IP go on this node: its reservation is Released (if it has one). */
+  private void releaseFixed(boolean wanted, String podRef, IpAddress ip) {
+    FixedIps fixed = fixedIps;
+    if (wanted && fixed != null) {
+      fixed.release(podRef, ip);
+    }
   }
 
   private AgentResponse check(AgentRequest req) {

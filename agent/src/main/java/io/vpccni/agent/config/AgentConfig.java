@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param devicePlugin whether to serve the kubelet device plugin ({@code vpc-cni.io/eni-ip} or
  *     {@code vpc-cni.io/eni})
  * @param devicePluginDir the kubelet's device-plugin directory (holds {@code kubelet.sock})
+ * @param fixedIpTtl how long a fixed IP is kept after its pod is deleted when neither the pod nor
+ *     its StatefulSet says ({@code vpc-cni.io/fixed-ip-ttl}); docs/fixed-ips.md
  */
 public record AgentConfig(
     String node,
@@ -53,10 +55,12 @@ public record AgentConfig(
     Path kubeconfig,
     boolean networkPolicy,
     boolean devicePlugin,
-    Path devicePluginDir) {
+    Path devicePluginDir,
+    Duration fixedIpTtl) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
+  public static final Duration DEFAULT_FIXED_IP_TTL = Duration.ofHours(1);
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   public static final Path DEFAULT_DEVICE_PLUGIN_DIR = Path.of("/var/lib/kubelet/device-plugins");
   private static final Set<String> KEYS =
@@ -75,7 +79,8 @@ public record AgentConfig(
           "kubeconfig",
           "networkPolicy",
           "devicePlugin",
-          "devicePluginDir");
+          "devicePluginDir",
+          "fixedIpTtlSeconds");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -166,6 +171,11 @@ public record AgentConfig(
     if (!pluginDir.startsWith("/")) {
       throw o.invalid("devicePluginDir", "must be an absolute path, not \"" + pluginDir + "\"");
     }
+    long fixedTtl = o.optInteger("fixedIpTtlSeconds").orElse(DEFAULT_FIXED_IP_TTL.toSeconds());
+    if (fixedTtl < 1 || fixedTtl > io.vpccni.crd.Durations.MAX.toSeconds()) {
+      throw o.invalid(
+          "fixedIpTtlSeconds", "must be between 1 and 2592000 (30 days), not " + fixedTtl);
+    }
     String node = o.string("node");
     Matcher ref = ENV_REF.matcher(node);
     if (ref.matches()) {
@@ -193,6 +203,7 @@ public record AgentConfig(
         o.optString("kubeconfig").map(Path::of).orElse(null),
         policy,
         devicePlugin,
-        Path.of(pluginDir));
+        Path.of(pluginDir),
+        Duration.ofSeconds(fixedTtl));
   }
 }

@@ -30,6 +30,7 @@ public final class NodeEniSource implements AutoCloseable {
   private volatile List<String> releaseIps = List.of();
   private volatile Consumer<NodeEniSpec> onSpec = spec -> {};
   private volatile List<NodeEniSpec.PoolCondition> conditions = List.of();
+  private volatile java.util.Map<String, String> subnetIds = java.util.Map.of();
 
   public NodeEniSource(KubernetesClient client, String node, Consumer<List<EniSpec>> onEnis) {
     this.client = client;
@@ -86,6 +87,13 @@ public final class NodeEniSource implements AutoCloseable {
           obj.getSpec() == null || obj.getSpec().releaseIps == null
               ? List.of()
               : List.copyOf(obj.getSpec().releaseIps);
+      java.util.Map<String, String> ids = new java.util.HashMap<>();
+      if (obj.getSpec() != null && obj.getSpec().enis != null) {
+        obj.getSpec().enis.stream()
+            .filter(e -> e.id != null && e.subnetId != null)
+            .forEach(e -> ids.put(e.id, e.subnetId));
+      }
+      subnetIds = java.util.Map.copyOf(ids);
       conditions =
           obj.getSpec() == null || obj.getSpec().conditions == null
               ? List.of()
@@ -112,6 +120,11 @@ public final class NodeEniSource implements AutoCloseable {
   /** The controller's reasons why pools of this node are short, from the last spec applied. */
   public List<NodeEniSpec.PoolCondition> conditions() {
     return conditions;
+  }
+
+  /** The subnet id of the ENI {@code eniId} in the last spec applied, or "" if unknown. */
+  public String subnetIdOf(String eniId) {
+    return subnetIds.getOrDefault(eniId, "");
   }
 
   /** metadata.generation of the last spec applied, or null. */

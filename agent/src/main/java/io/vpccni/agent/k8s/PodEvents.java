@@ -23,6 +23,8 @@ public final class PodEvents {
 
   public static final String WAITING_FOR_IP = "WaitingForIp";
   public static final String SUBNET_POOL_NOT_FOUND = "SubnetPoolNotFound";
+  public static final String FIXED_IP_MOVING = "FixedIpMoving";
+  public static final String INVALID_FIXED_IP = "InvalidFixedIp";
 
   private final EventRecorder recorder;
   private final String node;
@@ -79,6 +81,16 @@ public final class PodEvents {
             + node
             + "); create the SubnetPool or fix the pod's annotation "
             + SubnetPool.POD_ANNOTATION);
+  }
+
+  /** The pod's fixed IP is on another node (or none): the controller moves it here. */
+  public void fixedIpMoving(String namespace, String pod, String uid, String message) {
+    post(namespace, pod, uid, FIXED_IP_MOVING, message);
+  }
+
+  /** A fixed-IP annotation of the pod (or its StatefulSet) has a value the agent cannot use. */
+  public void invalidFixedIp(String namespace, String pod, String uid, String message) {
+    post(namespace, pod, uid, INVALID_FIXED_IP, message + " (node " + node + ")");
   }
 
   private void post(String namespace, String pod, String uid, String reason, String message) {

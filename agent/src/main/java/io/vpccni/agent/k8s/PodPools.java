@@ -50,7 +50,11 @@ public final class PodPools implements AutoCloseable {
    * A pod's pool ({@code ""}: the default pool) and its uid (empty if the pod was not found), which
    * an Event needs for {@code kubectl describe pod} to show it.
    */
-  public record Choice(String pool, String podUid) {}
+  public record Choice(String pool, String podUid, Pod pod) {
+    public Choice(String pool, String podUid) {
+      this(pool, podUid, null);
+    }
+  }
 
   /**
    * The pool of the pod.
@@ -59,11 +63,7 @@ public final class PodPools implements AutoCloseable {
    */
   public Choice poolOf(String namespace, String podName)
       throws SubnetPoolSelection.UnknownSubnetPoolException {
-    if (pools == null
-        || namespace == null
-        || namespace.isEmpty()
-        || podName == null
-        || podName.isEmpty()) {
+    if (namespace == null || namespace.isEmpty() || podName == null || podName.isEmpty()) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
     Pod pod;
@@ -73,21 +73,26 @@ public final class PodPools implements AutoCloseable {
       logger.warn("cannot read pod {}/{}: {}", namespace, podName, e.getMessage());
       pod = null;
     }
-    List<SubnetPool> all = pools.getStore().list();
     if (pod == null) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
+    String podUid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+    if (pools == null) {
+      return new Choice(SubnetPool.DEFAULT_POOL, podUid, pod); // the pod, for fixed IPs
+    }
+    List<SubnetPool> all = pools.getStore().list();
     Namespace ns = namespaces == null ? null : namespaces.getStore().getByKey(namespace);
     if (ns == null && !all.isEmpty()) {
       ns = kube.namespaces().withName(namespace).get(); // informer not synced yet
     }
     Map<String, String> nsLabels = ns == null ? Map.of() : ns.getMetadata().getLabels();
-    String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+    String uid = podUid;
     try {
       return new Choice(
           SubnetPoolSelection.select(
               all, pod.getMetadata().getAnnotations(), pod.getMetadata().getLabels(), nsLabels),
-          uid);
+          uid,
+          pod);
     } catch (SubnetPoolSelection.UnknownSubnetPoolException e) {
       throw e.withPodUid(uid);
     }

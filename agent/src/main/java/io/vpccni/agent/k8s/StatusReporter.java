@@ -93,10 +93,11 @@ public final class StatusReporter implements AutoCloseable {
     s.inUse = strings(pool.inUse());
     s.cooling = strings(pool.cooling());
     s.free = stats.free();
+    s.reserved = strings(pool.reservedIdle());
     s.demand = pool.demand();
     s.demandByPool = new java.util.TreeMap<>(pool.demandByPool());
     for (String ip : releasing) {
-      if (!s.inUse.contains(ip) && !s.cooling.contains(ip)) {
+      if (!s.inUse.contains(ip) && !s.cooling.contains(ip) && !s.reserved.contains(ip)) {
         s.releaseReady.add(ip);
       }
     }
@@ -154,6 +155,7 @@ public final class StatusReporter implements AutoCloseable {
     if (!a.inUse.equals(b.inUse)
         || !a.cooling.equals(b.cooling)
         || a.free != b.free
+        || !java.util.Objects.equals(a.reserved, b.reserved)
         || a.demand != b.demand
         || !a.demandByPool.equals(b.demandByPool)
         || !a.releaseReady.equals(b.releaseReady)

@@ -45,6 +45,9 @@ public final class IpPool {
   private Map<Allocation.Key, Allocation> allocations;
   private Map<IpAddress, Long> coolUntil;
 
+  /** Fixed IPs (IPReservations) by address, with the pod ("ns/name") each is kept for. */
+  private Map<IpAddress, String> reserved = Map.of();
+
   public IpPool(
       List<EniSpec> enis, Mode mode, AllocationStore store, Clock clock, Duration cooldown)
       throws IOException {
@@ -182,7 +185,8 @@ public final class IpPool {
     if (preferred != null
         && owner.containsKey(preferred)
         && owner.get(preferred).pool().equals(pool)
-        && !used.contains(preferred)) {
+        && !used.contains(preferred)
+        && podRef.equals(reserved.getOrDefault(preferred, podRef))) {
       pick = preferred;
     }
     if (pick == null) {
@@ -191,6 +195,7 @@ public final class IpPool {
       for (IpAddress ip : owner.keySet()) {
         if (owner.get(ip).pool().equals(pool)
             && !used.contains(ip)
+            && !reserved.containsKey(ip)
             && coolUntil.getOrDefault(ip, 0L) <= now) {
           candidates.add(ip);
           freeByEni.merge(owner.get(ip).id(), 1, Integer::sum);
@@ -213,8 +218,15 @@ public final class IpPool {
       int cooling =
           (int)
               offered.stream()
-                  .filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now)
+                  .filter(
+                      ip ->
+                          !used.contains(ip)
+                              && !reserved.containsKey(ip)
+                              && coolUntil.getOrDefault(ip, 0L) > now)
                   .count();
+      int kept =
+          (int)
+              offered.stream().filter(ip -> !used.contains(ip) && reserved.containsKey(ip)).count();
       String of = pool.isEmpty() ? "of the node" : "of SubnetPool " + pool + " on the node";
       if (offered.isEmpty()) {
         throw new PoolExhaustedException(
@@ -235,7 +247,13 @@ public final class IpPool {
             true);
       }
       throw new PoolExhaustedException(
-          "all " + offered.size() + " pod IPs " + of + " are in use", false);
+          "all "
+              + offered.size()
+              + " pod IPs "
+              + of
+              + " are in use"
+              + (kept > 0 ? " or kept for their StatefulSet pods (" + kept + " fixed IPs)" : ""),
+          false);
     }
     Allocation a =
         new Allocation(
@@ -253,6 +271,81 @@ public final class IpPool {
     next.put(key, a);
     Map<IpAddress, Long> nextCool = new HashMap<>(coolUntil);
     nextCool.remove(pick);
+    commit(next, nextCool);
+    waiting.remove(key);
+    return a;
+  }
+
+  /**
+   * Sets the fixed IPs kept for pods (every IPReservation's address, by the pod it belongs to).
+   * {@link #reserve} never hands one of them to another pod, wherever it is: while a reservation
+   * lives, only {@link #reserveExact} with its pod takes its address.
+   */
+  public synchronized void setReserved(Map<IpAddress, String> byIp) {
+    reserved = Map.copyOf(byIp);
+  }
+
+  /** This node's IPs that are kept for a pod and held by no attachment now, sorted. */
+  public synchronized List<IpAddress> reservedIdle() {
+    Set<IpAddress> used = usedIps();
+    return owner.keySet().stream()
+        .filter(ip -> reserved.containsKey(ip) && !used.contains(ip))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Reserves exactly {@code ip} (a pod's fixed IP) for {@code key} and records it PENDING, whatever
+   * its ENI's pool and cooldown (the address comes back to the pod it was kept for).
+   *
+   * @throws PoolExhaustedException the node does not offer {@code ip}, or another attachment holds
+   *     it
+   */
+  public synchronized Allocation reserveExact(
+      Allocation.Key key, String podRef, String netns, String hostIf, IpAddress ip)
+      throws PoolExhaustedException, IOException {
+    Allocation existing = allocations.get(key);
+    if (existing != null && existing.ip().equals(ip)) {
+      return existing;
+    }
+    if (existing != null) {
+      throw new PoolExhaustedException(
+          "container " + key + " already holds " + existing.ip() + ", not its fixed IP " + ip,
+          false);
+    }
+    if (!owner.containsKey(ip)) {
+      throw new PoolExhaustedException("the node's ENIs do not hold the fixed IP " + ip, false);
+    }
+    for (Allocation a : allocations.values()) {
+      if (a.ip().equals(ip)) {
+        throw new PoolExhaustedException(
+            "the fixed IP "
+                + ip
+                + " is still held by "
+                + a.podRef()
+                + " (container "
+                + a.key()
+                + ")",
+            false);
+      }
+    }
+    long now = clock.millis();
+    Allocation a =
+        new Allocation(
+            key.containerId(),
+            key.ifName(),
+            ip,
+            owner.get(ip).id(),
+            podRef,
+            netns,
+            hostIf,
+            "",
+            Allocation.State.PENDING,
+            now);
+    Map<Allocation.Key, Allocation> next = new HashMap<>(allocations);
+    next.put(key, a);
+    Map<IpAddress, Long> nextCool = new HashMap<>(coolUntil);
+    nextCool.remove(ip);
     commit(next, nextCool);
     waiting.remove(key);
     return a;
@@ -296,9 +389,20 @@ public final class IpPool {
     int cooling =
         (int)
             owner.keySet().stream()
-                .filter(ip -> !used.contains(ip) && coolUntil.getOrDefault(ip, 0L) > now)
+                .filter(
+                    ip ->
+                        !used.contains(ip)
+                            && !reserved.containsKey(ip)
+                            && coolUntil.getOrDefault(ip, 0L) > now)
                 .count();
-    return new PoolStats(owner.size(), usedInPool, cooling, owner.size() - usedInPool - cooling);
+    int kept =
+        (int)
+            owner.keySet().stream()
+                .filter(ip -> !used.contains(ip) && reserved.containsKey(ip))
+                .count();
+    // fixed IPs kept for their pods are neither used nor free: they count in no column but total
+    return new PoolStats(
+        owner.size(), usedInPool, cooling, owner.size() - usedInPool - cooling - kept);
   }
 
   /** Per-ENI view for introspection: ENI → (total, used). */
