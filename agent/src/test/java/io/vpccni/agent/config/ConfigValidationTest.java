@@ -20,6 +20,7 @@ class ConfigValidationTest {
     assertThat(c.socket().toString()).isEqualTo("/run/vpc-cni/agent.sock");
     assertThat(c.devicePlugin()).isTrue();
     assertThat(c.devicePluginDir().toString()).isEqualTo("/var/lib/kubelet/device-plugins");
+    assertThat(c.fixedIpTtl().toSeconds()).isEqualTo(3600);
   }
 
   @Test
@@ -50,6 +51,8 @@ class ConfigValidationTest {
         "{\"enisFile\":\"/e\"}|node",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"mode\":\"bridge\"}|mode",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"ipCooldownSeconds\":-1}|ipCooldownSeconds",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"fixedIpTtlSeconds\":0}|fixedIpTtlSeconds",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"fixedIpTtlSeconds\":2592001}|fixedIpTtlSeconds",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"mtu\":100}|mtu",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"mtu\":\"1500\"}|mtu",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"routeTableBase\":200}|routeTableBase",
