@@ -76,6 +76,9 @@ public final class ControllerMain {
     /** The port /metrics is served on, -1 when it is off. */
     volatile int metricsPort = -1;
 
+    /** The fixed-IP loop, closed with the rest. */
+    volatile AutoCloseable reservations;
+
     Running(
         KubernetesClient kube,
         Leadership leadership,
@@ -93,6 +96,13 @@ public final class ControllerMain {
     public void close() {
       leadership.close();
       gcTimer.shutdownNow();
+      if (reservations != null) {
+        try {
+          reservations.close();
+        } catch (Exception e) {
+          logger.warn("closing the fixed-IP loop failed: {}", e.toString());
+        }
+      }
       pools.close();
       kube.close();
       metrics.close();
@@ -155,6 +165,9 @@ public final class ControllerMain {
                 java.net.InetAddress.getLocalHost().getHostName()
                     + "-"
                     + ProcessHandle.current().pid());
+    io.vpccni.controller.reservations.ReservationController reservations =
+        new io.vpccni.controller.reservations.ReservationController(
+            kube, pools, Clock.systemUTC(), config.resync(), metrics);
     Running[] self = new Running[1];
     Leadership leadership =
         new Leadership(
@@ -166,6 +179,7 @@ public final class ControllerMain {
             () -> {
               metrics.leader(true);
               pools.start();
+              reservations.start();
               gcTimer.scheduleWithFixedDelay(
                   () -> {
                     try {
@@ -198,6 +212,7 @@ public final class ControllerMain {
             });
     Running running = new Running(kube, leadership, gcTimer, pools, metrics);
     running.metricsPort = metricsPort;
+    running.reservations = reservations;
     self[0] = running;
     leadership.start();
     logger.info(

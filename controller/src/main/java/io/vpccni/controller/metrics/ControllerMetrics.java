@@ -21,7 +21,10 @@ import java.util.Optional;
  * calls as they reach the cloud (each retry is a call), pool syncs and what they did, GC and
  * leadership. Names and labels are listed in docs/metrics.md.
  */
-public final class ControllerMetrics implements PoolListener, AutoCloseable {
+public final class ControllerMetrics
+    implements PoolListener,
+        io.vpccni.controller.reservations.ReservationController.Listener,
+        AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter cloudCalls;
   private final Histogram cloudDuration;
@@ -33,6 +36,8 @@ public final class ControllerMetrics implements PoolListener, AutoCloseable {
   private final Counter enisDeleted;
   private final Counter gcDeleted;
   private final Gauge leader;
+  private final Counter fixedIpMoves;
+  private final Counter fixedIpExpired;
   private final Gauge nodes;
   private HTTPServer server;
 
@@ -87,6 +92,17 @@ public final class ControllerMetrics implements PoolListener, AutoCloseable {
             .name("vpccni_controller_gc_enis_deleted_total")
             .help("Leaked ENIs deleted by garbage collection")
             .register(registry);
+    fixedIpMoves =
+        Counter.builder()
+            .name("vpccni_controller_fixed_ip_moves_total")
+            .help("Fixed IPs (IPReservations) moved to another node, by result (ok, failed)")
+            .labelNames("result")
+            .register(registry);
+    fixedIpExpired =
+        Counter.builder()
+            .name("vpccni_controller_fixed_ip_expired_total")
+            .help("IPReservations deleted because their pod was gone for longer than their TTL")
+            .register(registry);
     leader =
         Gauge.builder()
             .name("vpccni_controller_leader")
@@ -138,6 +154,16 @@ public final class ControllerMetrics implements PoolListener, AutoCloseable {
   @Override
   public void nodes(int count) {
     nodes.set(count);
+  }
+
+  @Override
+  public void fixedIpMove(String result) {
+    fixedIpMoves.labelValues(result).inc();
+  }
+
+  @Override
+  public void fixedIpExpired() {
+    fixedIpExpired.inc();
   }
 
   public void gcDeleted(int count) {

@@ -20,6 +20,11 @@ public interface NodeOperations {
   /** Assigns {@code count} new secondary IPs to the ENI; returns those assigned. */
   List<IpAddress> assignIps(String node, String eniId, int count);
 
+  /** Assigns exactly these addresses to the ENI (a fixed IP moving to this node); returns them. */
+  default List<IpAddress> assignIps(String node, String eniId, List<IpAddress> ips) {
+    throw new UnsupportedOperationException("this cloud cannot assign given addresses");
+  }
+
   /**
    * Creates an ENI in the node's subnet, tagged as ours, with {@code ips} secondary IPs, and
    * attaches it at {@code deviceIndex}, as one unit: if the attach fails the ENI is deleted (or

@@ -252,11 +252,13 @@ public final class PoolController implements AutoCloseable {
       }
     }
     releasing.removeAll(status.inUse); // a pod took it before the agent saw the request: keep it
+    releasing.removeAll(status.reserved); // a fixed IP (IPReservation): only a move takes it
     cloud = record.enis();
 
     // 2. plan and apply, one pool at a time (the default pool first), sharing the node's ENI slots
     Set<IpAddress> inUse = parse(status.inUse);
     Set<IpAddress> cooling = parse(status.cooling);
+    cooling.addAll(parse(status.reserved)); // held like a cooling IP: never excess
     Map<String, List<NodePoolState.Eni>> byPool = new java.util.TreeMap<>();
     byPool.put(SubnetPool.DEFAULT_POOL, new ArrayList<>());
     Set<Integer> usedIndexes = new HashSet<>();
@@ -403,6 +405,46 @@ public final class PoolController implements AutoCloseable {
     if (failed != null) {
       throw failed; // after the spec is written: other pools' new IPs reach the agent meanwhile
     }
+  }
+
+  /**
+   * Runs {@code work} with the cloud records of {@code nodes}, under the pool loop's lock, so that
+   * a fixed-IP move's cloud calls and the records stay in step with the pool loop; then syncs those
+   * nodes (which writes their NodeENI specs from the records). A failure invalidates the records.
+   */
+  synchronized <T> T withRecords(
+      List<String> nodes, java.util.function.Function<Map<String, CloudRecord>, T> work) {
+    Map<String, CloudRecord> rs = new java.util.LinkedHashMap<>();
+    for (String n : nodes) {
+      rs.put(
+          n,
+          records.computeIfAbsent(
+              n, x -> new CloudRecord(() -> ops.enis(x), clock, cloudResync, VISIBILITY_GRACE)));
+    }
+    try {
+      return work.apply(rs);
+    } catch (RuntimeException e) {
+      rs.values().forEach(CloudRecord::invalidate);
+      throw e;
+    } finally {
+      nodes.forEach(this::enqueue);
+    }
+  }
+
+  /**
+   * Moves the secondary IP {@code ip} from the ENI of node {@code from} that holds it (if any) to
+   * an ENI of node {@code to} in {@code subnetId} and {@code pool} with a free slot, creating and
+   * attaching one if the node has a free ENI slot ({@link FixedIpMove}); both nodes' NodeENI specs
+   * follow in their next sync, which this starts. The caller has made sure no pod uses the IP.
+   */
+  public FixedIpMove.Moved moveIp(
+      String from, String to, IpAddress ip, String subnetId, String pool) {
+    List<String> nodes =
+        from == null || from.isEmpty() || from.equals(to) ? List.of(to) : List.of(from, to);
+    return withRecords(
+        nodes,
+        rs ->
+            new FixedIpMove(ops, kube).run(from, rs.get(from), to, rs.get(to), ip, subnetId, pool));
   }
 
   private static String poolOf(NodeEniSpec.Eni e) {

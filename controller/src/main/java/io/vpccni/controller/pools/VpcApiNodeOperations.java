@@ -179,6 +179,11 @@ public final class VpcApiNodeOperations implements NodeOperations {
   }
 
   @Override
+  public List<IpAddress> assignIps(String node, String eniId, List<IpAddress> ips) {
+    return api.assignIps(eniId, IpAssignment.of(ips));
+  }
+
+  @Override
   public NodeEniSpec.Eni createAndAttachEni(String node, int deviceIndex, int ips) {
     return createAndAttachEni(node, deviceIndex, ips, PoolTarget.DEFAULT);
   }
