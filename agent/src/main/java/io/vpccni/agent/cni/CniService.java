@@ -353,13 +353,13 @@ public final class CniService {
                 + " is not free here yet: "
                 + e.getMessage(),
             "the kubelet retries");
-      } catch (KubernetesClientException e) {
+      } catch (KubernetesClientException | FixedIps.MovedAwayException e) {
         if (alloc != null) {
           pool.release(key, false);
         }
         return AgentResponse.error(
             CniErrors.TRY_AGAIN,
-            "failed to update the IPReservation of pod " + req.podRef() + ": " + e.getMessage(),
+            "failed to bind the fixed IP " + ip + " of pod " + req.podRef() + ": " + e.getMessage(),
             "the runtime retries");
       }
     }

@@ -53,6 +53,13 @@ public final class FixedIps implements AutoCloseable {
     }
   }
 
+  /** The reservation left this node (the controller claimed it for a move) before it was bound. */
+  public static final class MovedAwayException extends RuntimeException {
+    public MovedAwayException(String message) {
+      super(message);
+    }
+  }
+
   public FixedIps(
       KubernetesClient kube, String node, Duration defaultTtl, IpPool pool, Clock clock) {
     this.kube = kube;
@@ -235,14 +242,25 @@ public final class FixedIps implements AutoCloseable {
     return made;
   }
 
-  /** Marks the reservation Bound to the pod (uid) on this node's ENI {@code eniId}. */
+  /**
+   * Marks the reservation Bound to the pod (uid) on this node's ENI {@code eniId}.
+   *
+   * @throws MovedAwayException the controller claimed it for a move meanwhile (the write is at the
+   *     object's resourceVersion, so either this bind or the controller's claim wins)
+   */
   public void bind(String namespace, String name, String podUid, String eniId, Duration ttl) {
     modify(
         namespace,
         name,
         r -> {
-          r.getSpec().ttl = Durations.format(ttl);
           IpReservationStatus s = r.getStatus();
+          if (!node.equals(s.node) || IpReservation.MOVING.equals(s.phase)) {
+            throw new MovedAwayException(
+                "its reservation is "
+                    + (IpReservation.MOVING.equals(s.phase) ? "moving" : "on node " + s.node)
+                    + " now");
+          }
+          r.getSpec().ttl = Durations.format(ttl);
           s.phase = IpReservation.BOUND;
           s.node = node;
           s.eniId = eniId;

@@ -56,6 +56,7 @@ class FixedIpAddTest {
   @TempDir Path dir;
   final List<AutoCloseable> closing = new ArrayList<>();
   Agent agent;
+  Duration cooldown = Duration.ofSeconds(180);
 
   /** One agent's pieces, as AgentMain wires them (n1: one ENI with two IPs, 10.1.1.20-21). */
   final class Agent {
@@ -68,12 +69,7 @@ class FixedIpAddTest {
 
     Agent(Steps steps) throws Exception {
       pool =
-          new IpPool(
-              List.of(),
-              Mode.SHARED,
-              new CheckpointStore(dir),
-              Clock.systemUTC(),
-              Duration.ofSeconds(180));
+          new IpPool(List.of(), Mode.SHARED, new CheckpointStore(dir), Clock.systemUTC(), cooldown);
       source = new NodeEniSource(client, "n1", pool::updateEnis);
       source.start();
       closing.add(source);
@@ -406,5 +402,50 @@ class FixedIpAddTest {
     Map<String, String> held = new HashMap<>();
     agent.pool.all().forEach(a -> held.put(a.containerId(), a.ip().toString()));
     assertThat(held).containsExactly(Map.entry("c2", ip));
+  }
+
+  @Test
+  void anExpiredReservationGivesTheAddressBackToThePool() throws Exception {
+    down();
+    closing.clear();
+    cooldown = Duration.ZERO;
+    agent = new Agent(Steps.NONE);
+    pod("web-0", FIXED, null);
+    String ip = ipOf(agent.add("c1", "shop", "web-0"));
+    assertThat(agent.del("c1", "shop", "web-0").isOk()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> agent.pool.reservedIdle().stream().map(Object::toString).toList(),
+            l -> l.contains(ip));
+    assertThat(agent.pool.stats().free()).isEqualTo(1);
+
+    // the controller deletes it when its TTL has passed
+    client.resources(IpReservation.class).inNamespace("shop").withName("web-0").delete();
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.pool.reservedIdle().isEmpty());
+    assertThat(agent.pool.stats().free()).isEqualTo(2);
+    assertThat(agent.reporter.report().reserved).isEmpty();
+    pod("a", Map.of(), null);
+    pod("b", Map.of(), null);
+    assertThat(List.of(ipOf(agent.add("ca", "shop", "a")), ipOf(agent.add("cb", "shop", "b"))))
+        .contains(ip);
+  }
+
+  @Test
+  void aBindLosesToTheControllersClaimForAMove() {
+    IpReservation r = new IpReservation();
+    r.getMetadata().setNamespace("shop");
+    r.getMetadata().setName("web-0");
+    r.getSpec().ip = "10.1.1.20";
+    r.getSpec().subnetId = "subnet-1";
+    r.getSpec().ttl = "10m";
+    r.getStatus().phase = IpReservation.MOVING;
+    r.getStatus().node = "n1";
+    client.resource(r).create();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> agent.fixed.bind("shop", "web-0", "uid", "eni-1-1", Duration.ofMinutes(10)))
+        .isInstanceOf(FixedIps.MovedAwayException.class)
+        .hasMessageContaining("moving");
+    assertThat(reservation("web-0").getStatus().phase).isEqualTo(IpReservation.MOVING);
   }
 }
