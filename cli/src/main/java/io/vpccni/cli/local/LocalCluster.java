@@ -397,19 +397,167 @@ public final class LocalCluster {
     }
   }
 
-  /** Runs a pod namespace through the real CNI binary, exactly as a runtime would (env + stdin). */
+  /**
+   * Runs a pod namespace through the real CNI binary, exactly as a runtime would (env + stdin), for
+   * a pod named {@code name} in namespace {@code default} with no labels. See {@link #pod(String,
+   * io.fabric8.kubernetes.api.model.Pod, int)}.
+   */
   public String pod(String verb, String name, int node) throws Exception {
+    return pod(
+        verb,
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withNamespace("default")
+            .withName(name)
+            .endMetadata()
+            .build(),
+        node);
+  }
+
+  /**
+   * What the kubelet and the API server do around CNI, in their order: ADD creates the Pod object
+   * (with the given metadata and container ports, {@code spec.nodeName} set to the node, its
+   * namespace created first when missing, labelled {@code kubernetes.io/metadata.name} as the API
+   * server does), creates the pod's network namespace, execs the real CNI binary, then writes
+   * {@code status.podIP} from the result. DEL execs the binary, removes the namespace and deletes
+   * the Pod object. An ADD that fails leaves the Pod object in place, as a pod whose sandbox cannot
+   * start stays in the API; a DEL of it removes it.
+   *
+   * @param pod the Pod object's metadata (namespace, name, labels, annotations, ownerReferences)
+   *     and, optionally, its containers (for named ports); its namespace defaults to {@code
+   *     default}
+   * @return the CNI result (ADD) or the binary's output (DEL)
+   */
+  public String pod(String verb, io.fabric8.kubernetes.api.model.Pod pod, int node)
+      throws Exception {
     JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
     List<JsonObject> nodes = d.objects("nodes");
     if (node < 1 || node > nodes.size()) {
       throw new IllegalArgumentException("--node must be 1.." + nodes.size());
     }
     JsonObject n = nodes.get(node - 1);
-    String ns = d.string("prefix") + "-pod-" + name;
-    if (verb.equals("ADD")) {
-      run("ip", "netns", "add", ns);
-      run("ip", "-n", ns, "link", "set", "lo", "up");
+    String namespace =
+        pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    String ns = podNetns(d.string("prefix"), namespace, name);
+    try (var kube = kube(d)) {
+      if (verb.equals("ADD")) {
+        createPodObject(kube, pod, namespace, n.string("name"));
+        run("ip", "netns", "add", ns);
+        run("ip", "-n", ns, "link", "set", "lo", "up");
+      }
+      String out = cni(verb, n, ns, namespace, name);
+      if (verb.equals("ADD")) {
+        String a = Json.parseObject(out).objects("ips").get(0).string("address");
+        String ip = a.substring(0, a.indexOf('/'));
+        var stored = kube.pods().inNamespace(namespace).withName(name).get();
+        stored.setStatus(
+            new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP(ip)
+                .withPodIPs(new io.fabric8.kubernetes.api.model.PodIP(ip))
+                .withHostIP(n.string("ip"))
+                .build());
+        kube.pods().inNamespace(namespace).resource(stored).updateStatus();
+      } else {
+        kube.pods().inNamespace(namespace).withName(name).delete();
+      }
+      return out;
     }
+  }
+
+  /**
+   * Creates namespace {@code name} with these labels (plus {@code kubernetes.io/metadata.name}), or
+   * replaces the labels of an existing one: what namespaceSelector-based policies select on.
+   */
+  public void namespace(String name, Map<String, String> labels) throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    try (var kube = kube(d)) {
+      Map<String, String> all = new LinkedHashMap<>(labels);
+      all.put("kubernetes.io/metadata.name", name);
+      var existing = kube.namespaces().withName(name).get();
+      if (existing == null) {
+        kube.namespaces()
+            .resource(
+                new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withLabels(all)
+                    .endMetadata()
+                    .build())
+            .create();
+      } else {
+        existing.getMetadata().setLabels(all);
+        kube.namespaces().resource(existing).update();
+      }
+    }
+  }
+
+  /**
+   * The network namespace of a pod: {@code <prefix>-pod-<name>} in namespace {@code default}, else
+   * {@code <prefix>-pod-<namespace>_<name>} ('_' is in no Kubernetes name, so no two pods share
+   * one).
+   */
+  public String podNetns(String namespace, String name) throws IOException {
+    return podNetns(
+        Json.parseObject(Files.readString(descriptionFile())).string("prefix"), namespace, name);
+  }
+
+  private static String podNetns(String prefix, String namespace, String name) {
+    return prefix + "-pod-" + (namespace.equals("default") ? name : namespace + "_" + name);
+  }
+
+  private static io.fabric8.kubernetes.client.KubernetesClient kube(JsonObject d)
+      throws IOException {
+    String kc = Files.readString(Path.of(d.string("kubeconfig")));
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(kc))
+        .build();
+  }
+
+  private static void createPodObject(
+      io.fabric8.kubernetes.client.KubernetesClient kube,
+      io.fabric8.kubernetes.api.model.Pod pod,
+      String namespace,
+      String nodeName) {
+    if (kube.namespaces().withName(namespace).get() == null) {
+      kube.namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .addToLabels("kubernetes.io/metadata.name", namespace)
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    String name = pod.getMetadata().getName();
+    if (kube.pods().inNamespace(namespace).withName(name).get() != null) {
+      return; // a retried ADD of the same sandbox: the kubelet does not recreate the Pod
+    }
+    var b =
+        new io.fabric8.kubernetes.api.model.PodBuilder(pod)
+            .editMetadata()
+            .withNamespace(namespace)
+            .endMetadata();
+    var spec =
+        pod.getSpec() == null
+            ? new io.fabric8.kubernetes.api.model.PodSpec()
+            : new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod.getSpec()).build();
+    if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
+      spec.setContainers(
+          List.of(
+              new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                  .withName("app")
+                  .withImage("local")
+                  .build()));
+    }
+    spec.setNodeName(nodeName);
+    kube.pods().inNamespace(namespace).resource(b.withSpec(spec).build()).create();
+  }
+
+  private String cni(String verb, JsonObject n, String ns, String namespace, String name)
+      throws Exception {
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"vpc-cni\",\"type\":\"vpc-cni\",\"agentSocket\":\""
             + n.string("agentSocket")
@@ -422,7 +570,7 @@ public final class LocalCluster {
                 "CNI_COMMAND",
                 verb,
                 "CNI_CONTAINERID",
-                "local-" + name,
+                "local-" + (namespace.equals("default") ? name : namespace + "-" + name),
                 "CNI_NETNS",
                 "/run/netns/" + ns,
                 "CNI_IFNAME",
@@ -430,7 +578,7 @@ public final class LocalCluster {
                 "CNI_PATH",
                 dist.resolve("cni").toString(),
                 "CNI_ARGS",
-                "K8S_POD_NAMESPACE=default;K8S_POD_NAME=" + name,
+                "K8S_POD_NAMESPACE=" + namespace + ";K8S_POD_NAME=" + name,
                 "PATH",
                 "/usr/sbin:/usr/bin:/sbin:/bin"));
     Process p = pb.start();
@@ -438,13 +586,17 @@ public final class LocalCluster {
       in.write(conf.getBytes(StandardCharsets.UTF_8));
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(120, TimeUnit.SECONDS);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(
+          "CNI " + verb + " of pod " + namespace + "/" + name + " did not exit within 120 s");
+    }
     if (verb.equals("DEL")) {
       run("ip", "netns", "del", ns);
     }
     if (p.exitValue() != 0) {
       throw new IllegalStateException(
-          "CNI " + verb + " of pod " + name + " failed: " + out.strip());
+          "CNI " + verb + " of pod " + namespace + "/" + name + " failed: " + out.strip());
     }
     return out;
   }

@@ -145,6 +145,20 @@ public final class LocalCommand {
     int node;
 
     @Option(
+        names = "--namespace",
+        defaultValue = "default",
+        description = "the pod's Kubernetes namespace (default ${DEFAULT-VALUE})")
+    String namespace;
+
+    @Option(names = "--label", description = "a label of the Pod object, KEY=VALUE (repeatable)")
+    java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+
+    @Option(
+        names = "--annotation",
+        description = "an annotation of the Pod object, KEY=VALUE (repeatable)")
+    java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
+
+    @Option(
         names = "--dir",
         defaultValue = DEFAULT_DIR,
         description = "working directory (default ${DEFAULT-VALUE})")
@@ -154,6 +168,12 @@ public final class LocalCommand {
 
     @Override
     public Integer call() throws Exception {
+      if (!namespace.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+        spec.commandLine()
+            .getErr()
+            .println("pod: --namespace must be a DNS label (RFC 1123), not " + namespace);
+        return 2;
+      }
       if (!verb.equals("add") && !verb.equals("del")) {
         spec.commandLine().getErr().println("pod: the verb must be add or del, not " + verb);
         return 2;
@@ -167,7 +187,17 @@ public final class LocalCommand {
       var out = spec.commandLine().getOut();
       out.println(
           new LocalCluster(dir, dist())
-              .pod(verb.toUpperCase(java.util.Locale.ROOT), name, node)
+              .pod(
+                  verb.toUpperCase(java.util.Locale.ROOT),
+                  new io.fabric8.kubernetes.api.model.PodBuilder()
+                      .withNewMetadata()
+                      .withNamespace(namespace)
+                      .withName(name)
+                      .withLabels(labels)
+                      .withAnnotations(annotations)
+                      .endMetadata()
+                      .build(),
+                  node)
               .strip());
       out.flush();
       return 0;

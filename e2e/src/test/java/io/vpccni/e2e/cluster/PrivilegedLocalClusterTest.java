@@ -55,6 +55,13 @@ class PrivilegedLocalClusterTest {
         }
       }
       assertThat(new HashSet<>(ips)).as("every pod has its own address").hasSize(2 * PODS_PER_NODE);
+      var pod = kube.pods().inNamespace("default").withName("n2p3").get();
+      assertThat(pod.getSpec().getNodeName())
+          .as("the Pod object names its node")
+          .isEqualTo("node2");
+      assertThat(pod.getStatus().getPodIP())
+          .as("status.podIP is the address CNI returned, as the kubelet reports it")
+          .isEqualTo(ips.get(PODS_PER_NODE + 3));
       assertThat(LocalClusterSupport.nodeEni(kube, "node1").getSpec().enis.size())
           .as("the pool grew past one ENI")
           .isGreaterThan(1);
@@ -78,6 +85,9 @@ class PrivilegedLocalClusterTest {
           cluster.pod("DEL", "n" + node + "p" + i, node);
         }
       }
+      assertThat(kube.pods().inAnyNamespace().list().getItems())
+          .as("DEL deleted every Pod object")
+          .isEmpty();
       // cooldown 2 s, release delay 5 s, warm 5 + high-water 5: the pool shrinks back
       await()
           .atMost(Duration.ofSeconds(90))
