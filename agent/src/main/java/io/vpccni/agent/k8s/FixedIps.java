@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,6 +269,7 @@ public final class FixedIps implements AutoCloseable {
           s.wantedNode = null;
           s.wantedByUid = null;
           s.wantedAt = null;
+          return true;
         });
   }
 
@@ -288,6 +289,7 @@ public final class FixedIps implements AutoCloseable {
           r.getStatus().wantedNode = node;
           r.getStatus().wantedByUid = podUid;
           r.getStatus().wantedAt = clock.instant().toString();
+          return true;
         });
   }
 
@@ -305,18 +307,23 @@ public final class FixedIps implements AutoCloseable {
       return;
     }
     try {
-      modify(
-          cached.getMetadata().getNamespace(),
-          cached.getMetadata().getName(),
-          r -> {
-            if (ip.toString().equals(r.getSpec().ip)
-                && node.equals(r.getStatus().node)
-                && IpReservation.BOUND.equals(r.getStatus().phase)) {
-              r.getStatus().phase = IpReservation.RELEASED;
-              r.getStatus().releasedAt = clock.instant().toString();
-            }
-          });
-      logger.info("fixed IP {} of pod {} released; kept for its TTL", ip, podRef);
+      boolean wrote =
+          modify(
+              cached.getMetadata().getNamespace(),
+              cached.getMetadata().getName(),
+              r -> {
+                if (ip.toString().equals(r.getSpec().ip)
+                    && node.equals(r.getStatus().node)
+                    && IpReservation.BOUND.equals(r.getStatus().phase)) {
+                  r.getStatus().phase = IpReservation.RELEASED;
+                  r.getStatus().releasedAt = clock.instant().toString();
+                  return true;
+                }
+                return false;
+              });
+      if (wrote) {
+        logger.info("fixed IP {} of pod {} released; kept for its TTL", ip, podRef);
+      }
     } catch (KubernetesClientException e) {
       logger.warn("cannot mark the fixed IP of {} released: {}", podRef, e.getMessage());
     }
@@ -351,24 +358,29 @@ public final class FixedIps implements AutoCloseable {
       } catch (RuntimeException e) {
         continue;
       }
-      logger.info("reconcile: fixed IP {} of {} is held by no pod here; Released", ip, ref(r));
       String podRef = ref(r);
       try {
-        modify(
-            r.getMetadata().getNamespace(),
-            r.getMetadata().getName(),
-            x -> {
-              boolean stillHeld =
-                  pool.snapshot().stream()
-                      .anyMatch(a -> a.podRef().equals(podRef) && a.ip().equals(ip));
-              if (!stillHeld
-                  && node.equals(x.getStatus().node)
-                  && IpReservation.BOUND.equals(x.getStatus().phase)) {
-                x.getStatus().phase = IpReservation.RELEASED;
-                x.getStatus().releasedAt = clock.instant().toString();
-              }
-            });
-        changed++;
+        boolean wrote =
+            modify(
+                r.getMetadata().getNamespace(),
+                r.getMetadata().getName(),
+                x -> {
+                  boolean stillHeld =
+                      pool.snapshot().stream()
+                          .anyMatch(a -> a.podRef().equals(podRef) && a.ip().equals(ip));
+                  if (stillHeld
+                      || !node.equals(x.getStatus().node)
+                      || !IpReservation.BOUND.equals(x.getStatus().phase)) {
+                    return false;
+                  }
+                  x.getStatus().phase = IpReservation.RELEASED;
+                  x.getStatus().releasedAt = clock.instant().toString();
+                  return true;
+                });
+        if (wrote) {
+          logger.info("reconcile: fixed IP {} of {} is held by no pod here; Released", ip, podRef);
+          changed++;
+        }
       } catch (KubernetesClientException e) {
         logger.warn("cannot mark the fixed IP of {} released: {}", podRef, e.getMessage());
       }
@@ -376,21 +388,26 @@ public final class FixedIps implements AutoCloseable {
     return changed;
   }
 
-  /** Re-reads and updates the reservation, retrying on conflicts; absent objects are skipped. */
-  private void modify(String namespace, String name, Consumer<IpReservation> change) {
+  /**
+   * Re-reads and updates the reservation, retrying on conflicts; {@code change} returns false to
+   * write nothing. Returns whether it wrote (absent objects are skipped).
+   */
+  private boolean modify(String namespace, String name, Predicate<IpReservation> change) {
     KubernetesClientException last = null;
     for (int i = 0; i < ATTEMPTS; i++) {
       IpReservation r = get(namespace, name);
       if (r == null) {
-        return;
+        return false;
       }
       if (r.getStatus() == null) {
         r.setStatus(new IpReservationStatus());
       }
-      change.accept(r);
+      if (!change.test(r)) {
+        return false;
+      }
       try {
         kube.resource(r).update();
-        return;
+        return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;

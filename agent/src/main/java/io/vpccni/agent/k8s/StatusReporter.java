@@ -97,7 +97,10 @@ public final class StatusReporter implements AutoCloseable {
     s.demand = pool.demand();
     s.demandByPool = new java.util.TreeMap<>(pool.demandByPool());
     for (String ip : releasing) {
-      if (!s.inUse.contains(ip) && !s.cooling.contains(ip) && !s.reserved.contains(ip)) {
+      if (!s.inUse.contains(ip)
+          && !s.cooling.contains(ip)
+          && !s.reserved.contains(ip)
+          && !reservedAnywhere(ip)) {
         s.releaseReady.add(ip);
       }
     }
@@ -148,6 +151,15 @@ public final class StatusReporter implements AutoCloseable {
           c.setLastTransitionTime(o.getLastTransitionTime());
         }
       }
+    }
+  }
+
+  /** A fixed IP is never acknowledged for release: only a move of its reservation takes it. */
+  private boolean reservedAnywhere(String ip) {
+    try {
+      return pool.isReserved(io.vpccni.netaddr.IpAddress.parse(ip));
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -285,6 +285,11 @@ public final class IpPool {
     reserved = Map.copyOf(byIp);
   }
 
+  /** Whether any IPReservation names {@code ip} (on this node or another). */
+  public synchronized boolean isReserved(IpAddress ip) {
+    return reserved.containsKey(ip);
+  }
+
   /** This node's IPs that are kept for a pod and held by no attachment now, sorted. */
   public synchronized List<IpAddress> reservedIdle() {
     Set<IpAddress> used = usedIps();

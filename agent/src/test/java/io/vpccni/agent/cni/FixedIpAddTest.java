@@ -448,4 +448,25 @@ class FixedIpAddTest {
         .hasMessageContaining("moving");
     assertThat(reservation("web-0").getStatus().phase).isEqualTo(IpReservation.MOVING);
   }
+
+  @Test
+  void aKeptAddressIsNeverAcknowledgedForRelease() throws Exception {
+    down();
+    closing.clear();
+    cooldown = Duration.ZERO; // so that only the reservation keeps it
+    agent = new Agent(Steps.NONE);
+    pod("web-0", FIXED, null);
+    String ip = ipOf(agent.add("c1", "shop", "web-0"));
+    assertThat(agent.del("c1", "shop", "web-0").isOk()).isTrue();
+    NodeEni n = client.resources(NodeEni.class).withName("n1").get();
+    String other =
+        n.getSpec().enis.get(0).ips.stream().filter(x -> !x.equals(ip)).findFirst().get();
+    n.getSpec().releaseIps = List.of(ip, other); // a controller that does not know status.reserved
+    client.resource(n).update();
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.source.releaseIps().size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.pool.isReserved(io.vpccni.netaddr.IpAddress.parse(ip)));
+    assertThat(agent.reporter.report().releaseReady).containsExactly(other);
+  }
 }
