@@ -42,7 +42,8 @@ public final class ApiServerStandIn implements AutoCloseable {
     server.init(InetAddress.getLoopbackAddress(), port);
     ApiServerStandIn s = new ApiServerStandIn(server);
     try (KubernetesClient c = s.client()) {
-      for (String crd : java.util.List.of(
+      for (String crd :
+          java.util.List.of(
               NodeEni.CRD_RESOURCE,
               SubnetPool.CRD_RESOURCE,
               io.vpccni.crd.IpReservation.CRD_RESOURCE)) {

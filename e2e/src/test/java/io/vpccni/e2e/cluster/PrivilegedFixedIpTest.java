@@ -65,7 +65,8 @@ class PrivilegedFixedIpTest {
         Thread.sleep(1000);
       }
     }
-    throw new AssertionError("pod " + pod.getMetadata().getName() + " never got an address: " + errors);
+    throw new AssertionError(
+        "pod " + pod.getMetadata().getName() + " never got an address: " + errors);
   }
 
   @Test
@@ -160,17 +161,13 @@ class PrivilegedFixedIpTest {
           .anySatisfy(
               p ->
                   assertThat(
-                          p.objects("fixed_ips").stream()
-                              .map(f -> f.string("ip_address"))
-                              .toList())
+                          p.objects("fixed_ips").stream().map(f -> f.string("ip_address")).toList())
                       .contains(first));
 
       // reached on node2 from the VPC host and from a pod on node1
       String web0Netns = cluster.podNetns("shop", "web-0");
       String host = d.object("vpcHost").string("netns");
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> LocalClusterSupport.ping(host, first));
+      await().atMost(Duration.ofSeconds(10)).until(() -> LocalClusterSupport.ping(host, first));
       String other = LocalClusterSupport.addWithRetry(cluster, "client", 1);
       assertThat(LocalClusterSupport.ping(cluster.podNetns("default", "client"), first))
           .as("a pod on node1 reaches web-0 on node2")
