@@ -313,6 +313,19 @@ public final class CniService {
               ? "on no node"
               : "on node " + reservation.getStatus().node;
       try {
+        if (fixed.isHere(reservation) && pool.eniOf(ip).isEmpty()) {
+          // said to be here, but no ENI here offers it (yet: a move's NodeENI spec is on its way;
+          // or for good: it left the ENI): asking lets the controller put it back after a while
+          fixed.want(reservation, podUid);
+          return AgentResponse.error(
+              CniErrors.TRY_AGAIN,
+              "failed to allocate an IP for pod "
+                  + req.podRef()
+                  + ": fixed IP "
+                  + ip
+                  + " is not on this node's ENIs yet",
+              "the kubelet retries; the controller assigns it to an ENI of this node");
+        }
         if (!fixed.isHere(reservation)) {
           fixed.want(reservation, podUid);
           String msg =

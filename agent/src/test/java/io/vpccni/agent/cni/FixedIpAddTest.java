@@ -469,4 +469,23 @@ class FixedIpAddTest {
         .until(() -> agent.pool.isReserved(io.vpccni.netaddr.IpAddress.parse(ip)));
     assertThat(agent.reporter.report().releaseReady).containsExactly(other);
   }
+
+  @Test
+  void anAddressSaidToBeHereButOnNoEniHereIsAskedForToo() {
+    IpReservation r = new IpReservation();
+    r.getMetadata().setNamespace("shop");
+    r.getMetadata().setName("web-0");
+    r.getSpec().ip = "10.1.1.99";
+    r.getSpec().subnetId = "subnet-1";
+    r.getSpec().ttl = "10m";
+    r.getStatus().phase = IpReservation.RELEASED;
+    r.getStatus().node = "n1";
+    client.resource(r).create();
+    pod("web-0", FIXED, null);
+    AgentResponse a = agent.add("c1", "shop", "web-0");
+    assertThat(a.error().code()).isEqualTo(CniErrors.TRY_AGAIN);
+    assertThat(a.error().msg()).contains("fixed IP 10.1.1.99 is not on this node's ENIs yet");
+    assertThat(reservation("web-0").getStatus().wantedNode).isEqualTo("n1");
+    assertThat(agent.pool.all()).isEmpty();
+  }
 }

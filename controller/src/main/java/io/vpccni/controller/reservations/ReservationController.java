@@ -185,13 +185,18 @@ public final class ReservationController implements AutoCloseable {
       return;
     }
     String want = s.wantedNode;
-    if (want == null || want.isEmpty() || want.equals(s.node)) {
+    if (want == null || want.isEmpty()) {
       return;
     }
     if (kube.nodes().withName(want).get() == null) {
       return; // asked for by a node that is gone since
     }
-    String why = movable(r, s, now);
+    String why;
+    if (want.equals(s.node)) {
+      why = missingFrom(r, s, now); // the agent there asked although it is said to be there
+    } else {
+      why = movable(r, s, now);
+    }
     if (why == null) {
       return;
     }
@@ -268,6 +273,29 @@ public final class ReservationController implements AutoCloseable {
       logger.warn("{}", message);
       podEvent(claimed, message + "; retried at the next pass");
     }
+  }
+
+  /** How long a request for an address said to be on the asking node waits for its spec. */
+  static final Duration REPAIR_AFTER = Duration.ofSeconds(30);
+
+  /**
+   * Why an address said to be on node {@code s.node}, and asked for by that node's agent, should be
+   * put back on an ENI of that node: it is not in the node's NodeENI spec although the request is
+   * older than {@link #REPAIR_AFTER} (longer than a move's spec takes to arrive). Null otherwise.
+   */
+  private String missingFrom(IpReservation r, IpReservationStatus s, Instant now) {
+    Instant asked = time(s.wantedAt);
+    if (IpReservation.BOUND.equals(s.phase)
+        || asked == null
+        || now.isBefore(asked.plus(REPAIR_AFTER))) {
+      return null;
+    }
+    NodeEni ne = kube.resources(NodeEni.class).withName(s.node).get();
+    boolean listed =
+        ne != null
+            && ne.getSpec() != null
+            && ne.getSpec().enis.stream().anyMatch(e -> e.ips.contains(r.getSpec().ip));
+    return listed ? null : "no ENI of node " + s.node + " holds it";
   }
 
   /** Why the address may move now, or null while a pod may still use it where it is. */

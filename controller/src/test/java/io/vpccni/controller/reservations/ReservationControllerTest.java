@@ -311,4 +311,32 @@ class ReservationControllerTest {
     reservations.pass();
     assertThat(current()).isNotNull();
   }
+
+  @Test
+  void anAddressSaidToBeOnTheAskingNodeButOnNoEniThereIsPutBack() {
+    String ip = "10.0.200.7"; // in the subnet, on no ENI (it left n1's ENI behind our back)
+    IpReservation r = new IpReservation();
+    r.getMetadata().setNamespace("shop");
+    r.getMetadata().setName("web-0");
+    r.getSpec().ip = ip;
+    r.getSpec().subnetId = "node-subnet";
+    r.getSpec().ttl = "10m";
+    r.getStatus().phase = IpReservation.RELEASED;
+    r.getStatus().node = "n1";
+    r.getStatus().releasedAt = now.toString();
+    r.getStatus().wantedNode = "n1";
+    r.getStatus().wantedByUid = "uid-new";
+    r.getStatus().wantedAt = now.toString();
+    client.resource(r).create();
+    reservations.pass();
+    assertThat(holder(ip)).as("a move's spec may still be on its way: wait").isEmpty();
+    now = now.plus(ReservationController.REPAIR_AFTER);
+    reservations.pass();
+    assertThat(holder(ip).orElseThrow().attachment().orElseThrow().instanceId()).isEqualTo("i-1");
+    assertThat(current().getStatus().node).isEqualTo("n1");
+    pools.sync("n1");
+    assertThat(nodeEni("n1").getSpec().enis).anySatisfy(e -> assertThat(e.ips).contains(ip));
+    reservations.pass(); // listed now: nothing more
+    assertThat(counted).containsExactly("move:ok");
+  }
 }
