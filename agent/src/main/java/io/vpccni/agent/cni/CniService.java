@@ -306,75 +306,12 @@ public final class CniService {
     }
     Allocation alloc = null;
     if (reservation != null) {
-      IpAddress ip = IpAddress.parse(reservation.getSpec().ip);
-      MDC.put("ip", ip.toString());
-      String where =
-          reservation.getStatus() == null || reservation.getStatus().node == null
-              ? "on no node"
-              : "on node " + reservation.getStatus().node;
-      try {
-        if (fixed.isHere(reservation) && pool.eniOf(ip).isEmpty()) {
-          // said to be here, but no ENI here offers it (yet: a move's NodeENI spec is on its way;
-          // or for good: it left the ENI): asking lets the controller put it back after a while
-          fixed.want(reservation, podUid);
-          return AgentResponse.error(
-              CniErrors.TRY_AGAIN,
-              "failed to allocate an IP for pod "
-                  + req.podRef()
-                  + ": fixed IP "
-                  + ip
-                  + " is not on this node's ENIs yet",
-              "the kubelet retries; the controller assigns it to an ENI of this node");
-        }
-        if (!fixed.isHere(reservation)) {
-          fixed.want(reservation, podUid);
-          String msg =
-              "fixed IP "
-                  + ip
-                  + " of pod "
-                  + req.podRef()
-                  + " is "
-                  + where
-                  + (reservation.getStatus() != null
-                          && IpReservation.MOVING.equals(reservation.getStatus().phase)
-                      ? " and moving"
-                      : "")
-                  + "; the controller moves it to node "
-                  + node
-                  + " once no pod uses it there";
-          logger.info("fixed IP is elsewhere, asked for it here: {}", msg);
-          if (podEvents != null) {
-            podEvents.fixedIpMoving(namespace, podName, podUid, msg);
-          }
-          return AgentResponse.error(
-              CniErrors.TRY_AGAIN,
-              "failed to allocate an IP for pod " + req.podRef() + ": " + msg,
-              "the kubelet retries; the pod starts when the address is on this node");
-        }
-        alloc = pool.reserveExact(key, req.podRef(), req.netns(), hostIfName.apply(key), ip);
-        fixed.bind(namespace, podName, podUid, alloc.eniId(), fixedTtl.orElseThrow());
-      } catch (PoolExhaustedException e) {
-        if (alloc != null) {
-          pool.release(key, false);
-        }
-        return AgentResponse.error(
-            CniErrors.TRY_AGAIN,
-            "failed to allocate an IP for pod "
-                + req.podRef()
-                + ": fixed IP "
-                + ip
-                + " is not free here yet: "
-                + e.getMessage(),
-            "the kubelet retries");
-      } catch (KubernetesClientException | FixedIps.MovedAwayException e) {
-        if (alloc != null) {
-          pool.release(key, false);
-        }
-        return AgentResponse.error(
-            CniErrors.TRY_AGAIN,
-            "failed to bind the fixed IP " + ip + " of pod " + req.podRef() + ": " + e.getMessage(),
-            "the runtime retries");
+      FixedOutcome taken =
+          takeFixedIp(req, key, fixed, reservation, fixedTtl.orElseThrow(), podUid);
+      if (taken.error() != null) {
+        return taken.error();
       }
+      alloc = taken.alloc();
     }
     try {
       if (alloc == null) {
@@ -495,6 +432,110 @@ public final class CniService {
     releaseFixed(true, a.podRef(), a.ip());
     logger.info("pod detached: {} released to cooldown", a.ip());
     return AgentResponse.ok();
+  }
+
+  /** Either the pod's fixed IP, reserved and bound here, or the answer to give instead. */
+  private record FixedOutcome(Allocation alloc, AgentResponse error) {}
+
+  /**
+   * ADD of a pod whose IPReservation exists: takes exactly its address if it is on this node's ENIs
+   * and binds the reservation; otherwise asks for it here (the controller moves it) and answers
+   * "try again", with an Event on the pod.
+   */
+  private FixedOutcome takeFixedIp(
+      AgentRequest req,
+      Allocation.Key key,
+      FixedIps fixed,
+      IpReservation reservation,
+      Duration ttl,
+      String podUid)
+      throws IOException {
+    String namespace = req.args().getOrDefault("K8S_POD_NAMESPACE", "");
+    String podName = req.args().getOrDefault("K8S_POD_NAME", "");
+    Allocation alloc = null;
+    IpAddress ip = IpAddress.parse(reservation.getSpec().ip);
+    MDC.put("ip", ip.toString());
+    String where =
+        reservation.getStatus() == null || reservation.getStatus().node == null
+            ? "on no node"
+            : "on node " + reservation.getStatus().node;
+    try {
+      if (fixed.isHere(reservation) && pool.eniOf(ip).isEmpty()) {
+        // said to be here, but no ENI here offers it (yet: a move's NodeENI spec is on its way;
+        // or for good: it left the ENI): asking lets the controller put it back after a while
+        fixed.want(reservation, podUid);
+        return new FixedOutcome(
+            null,
+            AgentResponse.error(
+                CniErrors.TRY_AGAIN,
+                "failed to allocate an IP for pod "
+                    + req.podRef()
+                    + ": fixed IP "
+                    + ip
+                    + " is not on this node's ENIs yet",
+                "the kubelet retries; the controller assigns it to an ENI of this node"));
+      }
+      if (!fixed.isHere(reservation)) {
+        fixed.want(reservation, podUid);
+        String msg =
+            "fixed IP "
+                + ip
+                + " of pod "
+                + req.podRef()
+                + " is "
+                + where
+                + (reservation.getStatus() != null
+                        && IpReservation.MOVING.equals(reservation.getStatus().phase)
+                    ? " and moving"
+                    : "")
+                + "; the controller moves it to node "
+                + node
+                + " once no pod uses it there";
+        logger.info("fixed IP is elsewhere, asked for it here: {}", msg);
+        if (podEvents != null) {
+          podEvents.fixedIpMoving(namespace, podName, podUid, msg);
+        }
+        return new FixedOutcome(
+            null,
+            AgentResponse.error(
+                CniErrors.TRY_AGAIN,
+                "failed to allocate an IP for pod " + req.podRef() + ": " + msg,
+                "the kubelet retries; the pod starts when the address is on this node"));
+      }
+      alloc = pool.reserveExact(key, req.podRef(), req.netns(), hostIfName.apply(key), ip);
+      fixed.bind(namespace, podName, podUid, alloc.eniId(), ttl);
+    } catch (PoolExhaustedException e) {
+      if (alloc != null) {
+        pool.release(key, false);
+      }
+      return new FixedOutcome(
+          null,
+          AgentResponse.error(
+              CniErrors.TRY_AGAIN,
+              "failed to allocate an IP for pod "
+                  + req.podRef()
+                  + ": fixed IP "
+                  + ip
+                  + " is not free here yet: "
+                  + e.getMessage(),
+              "the kubelet retries"));
+    } catch (KubernetesClientException | FixedIps.MovedAwayException e) {
+      if (alloc != null) {
+        pool.release(key, false);
+      }
+      return new FixedOutcome(
+          null,
+          AgentResponse.error(
+              CniErrors.TRY_AGAIN,
+              "failed to bind the fixed IP "
+                  + ip
+                  + " of pod "
+                  + req.podRef()
+                  + ": "
+                  + e.getMessage(),
+              "the runtime retries"));
+    }
+    return new FixedOutcome(alloc, null);
   }
 
   /** A pod let its fixed IP go on this node: its reservation is Released (if it has one). */
