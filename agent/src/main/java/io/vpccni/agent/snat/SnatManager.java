@@ -1,0 +1,162 @@
+package io.vpccni.agent.snat;
+
+import io.vpccni.agent.config.SnatConfig;
+import io.vpccni.agent.datapath.Names;
+import io.vpccni.agent.datapath.NodeNetwork;
+import io.vpccni.agent.policy.RuleApplier;
+import io.vpccni.netaddr.IpAddress;
+import io.vpccni.netaddr.IpPrefix;
+import io.vpccni.netlink.ExistsException;
+import io.vpccni.netlink.Link;
+import io.vpccni.netlink.NetlinkException;
+import io.vpccni.netlink.Route;
+import io.vpccni.netlink.Rule;
+import io.vpccni.netlink.Sysctl;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the node's SNAT in force: table {@code ip vpccni_nat} ({@link SnatRenderer}), the rule
+ * {@code fwmark M/M lookup main} at priority {@value #RULE_PRIORITY} that sends SNATed pod traffic
+ * out of the primary interface, and {@code src_valid_mark} on that interface. {@link #sync()}
+ * recomputes from the config, the node's primary address and the ENI subnets, and replaces the
+ * table only when the script differs from the one in force. Run at start, after every NodeENI
+ * change and every {@link #start period}, so a new primary address is picked up. With SNAT off it
+ * removes what an earlier agent with SNAT on left.
+ */
+public final class SnatManager implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(SnatManager.class);
+
+  /**
+   * Before the pods' {@code from <pod> lookup <ENI table>} (1536), after {@code to <pod>} (512).
+   */
+  public static final int RULE_PRIORITY = 1024;
+
+  private final SnatConfig config;
+  private final NodeNetwork node;
+  private final RuleApplier nft;
+  private final Supplier<List<IpPrefix>> eniSubnets;
+  private ScheduledExecutorService timer;
+  private String inForce;
+
+  public SnatManager(
+      SnatConfig config, NodeNetwork node, RuleApplier nft, Supplier<List<IpPrefix>> eniSubnets) {
+    this.config = config;
+    this.node = node;
+    this.nft = nft;
+    this.eniSubnets = eniSubnets;
+  }
+
+  /** Brings the node's SNAT in line with the config and the node; false if it could not. */
+  public synchronized boolean sync() {
+    try {
+      if (!config.enabled()) {
+        // An earlier agent with SNAT on leaves its rule: then remove its table too. Otherwise
+        // nothing to do, and no need for nft on a node that never turned SNAT on.
+        if (inForce == null && !ourRules().isEmpty()) {
+          nft.apply(SnatRenderer.removal());
+          for (Rule r : ourRules()) {
+            node.netlink().ruleDel(r);
+            logger.info("SNAT off: removed table ip {} and rule {}", SnatRenderer.TABLE, r);
+          }
+        }
+        inForce = "";
+        return true;
+      }
+      Optional<Primary> primary = primary();
+      if (primary.isEmpty()) {
+        logger.warn(
+            "SNAT: the node has no IPv4 default route with an address: rules left as they are");
+        return false;
+      }
+      Primary p = primary.get();
+      List<IpPrefix> never = new ArrayList<>(config.neverSnat());
+      never.addAll(eniSubnets.get());
+      String script = SnatRenderer.render(Names.VETH_PREFIX, p.ip(), never, config.mark());
+      Sysctl.set(node.netns(), "net.ipv4.conf", p.link().name(), "src_valid_mark", "1");
+      try {
+        node.netlink().ruleAdd(rule());
+      } catch (ExistsException e) {
+        // in force from an earlier sync or agent
+      }
+      if (!script.equals(inForce)) {
+        nft.apply(script);
+        inForce = script;
+        logger.info(
+            "SNAT in force: pod traffic leaving the VPC gets source {} via {}; never SNATed: {}",
+            p.ip(),
+            p.link().name(),
+            SnatRenderer.collapse(never));
+      }
+      return true;
+    } catch (IOException
+        | java.io.UncheckedIOException
+        | NetlinkException
+        | IllegalArgumentException e) {
+      logger.error("SNAT rules not applied: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /** Runs {@link #sync()} now and then every {@code period} on a daemon thread. */
+  public synchronized void start(Duration period) {
+    sync();
+    if (!config.enabled()) {
+      return;
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("snat-sync").daemon(true).unstarted(r));
+    timer.scheduleWithFixedDelay(
+        this::sync, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  Rule rule() {
+    return Rule.fwmark(config.mark(), config.mark(), RULE_PRIORITY, Route.TABLE_MAIN);
+  }
+
+  private List<Rule> ourRules() {
+    return node.netlink().ruleList(2).stream()
+        .filter(
+            r -> r.priority() == RULE_PRIORITY && r.fwmark() != 0 && r.table() == Route.TABLE_MAIN)
+        .toList();
+  }
+
+  private record Primary(Link link, IpAddress ip) {}
+
+  /** The interface of the main table's IPv4 default route and its first IPv4 address. */
+  private Optional<Primary> primary() {
+    var nl = node.netlink();
+    return nl.routeList(Route.TABLE_MAIN, 2).stream()
+        .filter(Route::isDefault)
+        .findFirst()
+        .flatMap(
+            r ->
+                nl.linkByIndex(r.linkIndex())
+                    .flatMap(
+                        l ->
+                            nl.addrList(l.index(), 2).stream()
+                                .map(a -> new Primary(l, a.prefix().address()))
+                                .findFirst()));
+  }
+
+  /**
+   * Stops the periodic sync. The rules stay in the kernel: the next agent replaces them in one
+   * transaction, so a restart never leaves pods without SNAT.
+   */
+  @Override
+  public synchronized void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+}

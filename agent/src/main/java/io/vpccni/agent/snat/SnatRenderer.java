@@ -1,0 +1,130 @@
+package io.vpccni.agent.snat;
+
+import io.vpccni.netaddr.IpAddress;
+import io.vpccni.netaddr.IpPrefix;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes the SNAT rules as one nftables script that replaces table {@code ip vpccni_nat} in a
+ * single transaction ({@code nft -f} applies a file atomically, so an agent restart or a new node
+ * address never leaves a moment without rules). Shape, for pod interfaces {@code vpc*}, mark bit M
+ * and node address N:
+ *
+ * <pre>
+ * set never_snat (interval)            the VPC's CIDRs, the ENI subnets, the user's nonSnatCidrs
+ * chain pod_mark (filter, prerouting, priority -90: after kube-proxy's DNAT at -100)
+ *   iifname "vpc*" ct state new ip daddr != @never_snat ct mark set ct mark or M
+ *   ct mark and M == M meta mark set meta mark or M
+ * chain pod_snat (nat, postrouting, priority srcnat)
+ *   ct mark and M == M snat to N
+ * </pre>
+ *
+ * The mark is chosen after DNAT, so a pod's connection to a ClusterIP whose endpoint is in the VPC
+ * keeps the pod's address and its ENI. The packet mark sends the connection's packets to the main
+ * table ({@code ip rule fwmark M/M lookup main}, before the pod's {@code from <pod> lookup <ENI
+ * table>}), so they leave through the primary interface, whose address they carry. Replies get the
+ * mark back from the connection too: with {@code src_valid_mark} on the primary interface the
+ * reverse-path check then finds the main table's route and a strict {@code rp_filter} passes.
+ */
+public final class SnatRenderer {
+  public static final String TABLE = "vpccni_nat";
+
+  /** Priority of the mark chain: after DNAT (-100, kube-proxy's), before the route lookup. */
+  public static final int MARK_PRIORITY = -90;
+
+  private SnatRenderer() {}
+
+  /**
+   * The script that puts the rules in force.
+   *
+   * @param podInterfacePrefix the host ends of pod veths start with it ({@code vpc})
+   * @param nodeIp the node's primary address, the source SNATed traffic gets
+   * @param neverSnat destinations that keep the pod's address (at least one)
+   * @param mark the one packet-mark bit of SNATed connections
+   */
+  public static String render(
+      String podInterfacePrefix, IpAddress nodeIp, List<IpPrefix> neverSnat, long mark) {
+    if (nodeIp.family() != 2) {
+      throw new IllegalArgumentException("node address " + nodeIp + " is not IPv4");
+    }
+    if (Long.bitCount(mark) != 1 || mark > 0x8000_0000L) {
+      throw new IllegalArgumentException("mark 0x" + Long.toHexString(mark) + " is not one bit");
+    }
+    List<IpPrefix> set = collapse(neverSnat);
+    if (set.isEmpty()) {
+      throw new IllegalArgumentException("no destination is exempt from SNAT: the VPC must be");
+    }
+    String m = "0x" + Long.toHexString(mark);
+    StringBuilder sb = new StringBuilder(removal());
+    sb.append("table ip ").append(TABLE).append(" {\n");
+    sb.append("  set never_snat {\n    type ipv4_addr\n    flags interval\n    elements = { ");
+    for (int i = 0; i < set.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(set.get(i));
+    }
+    sb.append(" }\n  }\n");
+    sb.append("  chain pod_mark {\n")
+        .append("    type filter hook prerouting priority ")
+        .append(MARK_PRIORITY)
+        .append("; policy accept;\n");
+    sb.append("    iifname \"")
+        .append(podInterfacePrefix)
+        .append("*\" ct state new ip daddr != @never_snat ct mark set ct mark or ")
+        .append(m)
+        .append('\n');
+    sb.append("    ct mark and ")
+        .append(m)
+        .append(" == ")
+        .append(m)
+        .append(" meta mark set meta mark or ")
+        .append(m)
+        .append('\n');
+    sb.append("  }\n");
+    sb.append(
+        "  chain pod_snat {\n    type nat hook postrouting priority srcnat; policy accept;\n");
+    sb.append("    ct mark and ")
+        .append(m)
+        .append(" == ")
+        .append(m)
+        .append(" snat to ")
+        .append(nodeIp)
+        .append('\n');
+    sb.append("  }\n}\n");
+    return sb.toString();
+  }
+
+  /** The script that removes the table; absent is fine. */
+  public static String removal() {
+    return "table ip " + TABLE + " {}\ndelete table ip " + TABLE + "\n";
+  }
+
+  /**
+   * IPv4 networks, sorted, with every prefix that another one contains left out (nft refuses
+   * overlapping elements of an interval set).
+   */
+  static List<IpPrefix> collapse(List<IpPrefix> prefixes) {
+    List<IpPrefix> sorted =
+        prefixes.stream()
+            .filter(p -> p.address().family() == 2)
+            .map(IpPrefix::network)
+            .distinct()
+            .sorted(
+                Comparator.comparingInt((IpPrefix p) -> p.length())
+                    .thenComparing(p -> p.address().toString()))
+            .toList();
+    List<IpPrefix> kept = new ArrayList<>();
+    for (IpPrefix p : sorted) {
+      if (kept.stream().noneMatch(k -> k.contains(p.address()))) {
+        kept.add(p);
+      }
+    }
+    kept.sort(Comparator.comparing((IpPrefix p) -> unsigned(p.address())));
+    return kept;
+  }
+
+  private static long unsigned(IpAddress a) {
+    byte[] b = a.toBytes();
+    return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
+  }
+}

@@ -1,0 +1,75 @@
+package io.vpccni.agent.snat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vpccni.netaddr.IpAddress;
+import io.vpccni.netaddr.IpPrefix;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SnatRendererTest {
+  static List<IpPrefix> p(String... cidrs) {
+    return java.util.Arrays.stream(cidrs).map(IpPrefix::parse).toList();
+  }
+
+  @Test
+  void replacesTheWholeTableInOneScript() {
+    String s =
+        SnatRenderer.render(
+            "vpc", IpAddress.parse("10.0.0.11"), p("10.0.0.0/16", "192.168.0.0/16"), 0x80);
+    assertThat(s)
+        .startsWith("table ip vpccni_nat {}\ndelete table ip vpccni_nat\ntable ip vpccni_nat {\n");
+    assertThat(s).containsOnlyOnce("delete table");
+    assertThat(s).contains("elements = { 10.0.0.0/16, 192.168.0.0/16 }");
+    assertThat(s)
+        .contains("type filter hook prerouting priority -90; policy accept;")
+        .contains(
+            "iifname \"vpc*\" ct state new ip daddr != @never_snat ct mark set ct mark or 0x80\n")
+        .contains("ct mark and 0x80 == 0x80 meta mark set meta mark or 0x80\n")
+        .contains("type nat hook postrouting priority srcnat; policy accept;")
+        .contains("ct mark and 0x80 == 0x80 snat to 10.0.0.11\n");
+  }
+
+  @Test
+  void theMarkBitIsTheConfiguredOne() {
+    String s =
+        SnatRenderer.render("vpc", IpAddress.parse("10.0.0.11"), p("10.0.0.0/8"), 0x4000_0000L);
+    assertThat(s).contains("ct mark set ct mark or 0x40000000").doesNotContain("0x80");
+  }
+
+  @Test
+  void nestedAndRepeatedCidrsCollapseSoNftAcceptsTheIntervalSet() {
+    assertThat(
+            SnatRenderer.collapse(
+                p(
+                    "10.1.1.0/24",
+                    "10.0.0.0/8",
+                    "172.16.5.0/24",
+                    "172.16.0.0/12",
+                    "100.64.0.0/10",
+                    "10.0.0.0/8",
+                    "192.168.3.7/24")))
+        .extracting(IpPrefix::toString)
+        .containsExactly("10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.3.0/24");
+  }
+
+  @Test
+  void refusesWhatWouldSnatTheVpcOrNotParse() {
+    assertThatThrownBy(() -> SnatRenderer.render("vpc", IpAddress.parse("10.0.0.11"), p(), 0x80))
+        .hasMessageContaining("the VPC must be");
+    assertThatThrownBy(
+            () -> SnatRenderer.render("vpc", IpAddress.parse("10.0.0.11"), p("10.0.0.0/8"), 0x81))
+        .hasMessageContaining("not one bit");
+    assertThatThrownBy(
+            () -> SnatRenderer.render("vpc", IpAddress.parse("fd00::1"), p("10.0.0.0/8"), 0x80))
+        .hasMessageContaining("not IPv4");
+  }
+
+  @Test
+  void removalIsSafeWhenTheTableIsAbsent() {
+    // "table ... {}" first creates it if missing, so the delete never fails
+    assertThat(SnatRenderer.removal())
+        .isEqualTo("table ip vpccni_nat {}\ndelete table ip vpccni_nat\n");
+  }
+}
