@@ -25,13 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the node's SNAT in force: table {@code ip vpccni_nat} ({@link SnatRenderer}), the rule
- * {@code fwmark M/M lookup main} at priority {@value #RULE_PRIORITY} that sends SNATed pod traffic
- * out of the primary interface, and {@code src_valid_mark} on that interface. {@link #sync()}
- * recomputes from the config, the node's primary address and the ENI subnets, and replaces the
- * table only when the script differs from the one in force. Run at start, after every NodeENI
- * change and every {@link #start period}, so a new primary address is picked up. With SNAT off it
- * removes what an earlier agent with SNAT on left.
+ * Keeps table {@code ip vpccni_nat} ({@link SnatRenderer}) in force in shared (veth) mode: the
+ * return path of connections that came in through the primary interface (NodePort), and, with
+ * {@code snat.enabled}, SNAT of pod traffic leaving the VPC. Beside the table: the rule {@code
+ * fwmark M/M lookup main} at priority {@value #RULE_PRIORITY}, and {@code src_valid_mark} on the
+ * primary interface. {@link #sync()} recomputes from the config, the node's primary interface and
+ * address and the ENI subnets, and replaces the table only when the script differs from the one in
+ * force. Run at start, after every NodeENI change and every {@link #start period}, so a new primary
+ * address is picked up.
  */
 public final class SnatManager implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(SnatManager.class);
@@ -56,32 +57,21 @@ public final class SnatManager implements AutoCloseable {
     this.eniSubnets = eniSubnets;
   }
 
-  /** Brings the node's SNAT in line with the config and the node; false if it could not. */
+  /** Brings the node's rules in line with the config and the node; false if it could not. */
   public synchronized boolean sync() {
     try {
-      if (!config.enabled()) {
-        // An earlier agent with SNAT on leaves its rule: then remove its table too. Otherwise
-        // nothing to do, and no need for nft on a node that never turned SNAT on.
-        if (inForce == null && !ourRules().isEmpty()) {
-          nft.apply(SnatRenderer.removal());
-          for (Rule r : ourRules()) {
-            node.netlink().ruleDel(r);
-            logger.info("SNAT off: removed table ip {} and rule {}", SnatRenderer.TABLE, r);
-          }
-        }
-        inForce = "";
-        return true;
-      }
       Optional<Primary> primary = primary();
       if (primary.isEmpty()) {
         logger.warn(
-            "SNAT: the node has no IPv4 default route with an address: rules left as they are");
+            "NAT table: the node has no IPv4 default route with an address: rules left as they are");
         return false;
       }
       Primary p = primary.get();
       List<IpPrefix> never = new ArrayList<>(config.neverSnat());
       never.addAll(eniSubnets.get());
-      String script = SnatRenderer.render(Names.VETH_PREFIX, p.ip(), never, config.mark());
+      String script =
+          SnatRenderer.render(
+              Names.VETH_PREFIX, p.link().name(), p.ip(), config.enabled(), never, config.mark());
       Sysctl.set(node.netns(), "net.ipv4.conf", p.link().name(), "src_valid_mark", "1");
       try {
         node.netlink().ruleAdd(rule());
@@ -91,18 +81,24 @@ public final class SnatManager implements AutoCloseable {
       if (!script.equals(inForce)) {
         nft.apply(script);
         inForce = script;
-        logger.info(
-            "SNAT in force: pod traffic leaving the VPC gets source {} via {}; never SNATed: {}",
-            p.ip(),
-            p.link().name(),
-            SnatRenderer.collapse(never));
+        if (config.enabled()) {
+          logger.info(
+              "SNAT in force: pod traffic leaving the VPC gets source {} via {}; never SNATed: {}",
+              p.ip(),
+              p.link().name(),
+              SnatRenderer.collapse(never));
+        } else {
+          logger.info(
+              "NAT table in force: replies to connections that came in through {} leave through it; SNAT off",
+              p.link().name());
+        }
       }
       return true;
     } catch (IOException
         | java.io.UncheckedIOException
         | NetlinkException
         | IllegalArgumentException e) {
-      logger.error("SNAT rules not applied: {}", e.getMessage());
+      logger.error("NAT table not applied: {}", e.getMessage());
       return false;
     }
   }
@@ -110,9 +106,6 @@ public final class SnatManager implements AutoCloseable {
   /** Runs {@link #sync()} now and then every {@code period} on a daemon thread. */
   public synchronized void start(Duration period) {
     sync();
-    if (!config.enabled()) {
-      return;
-    }
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("snat-sync").daemon(true).unstarted(r));
@@ -122,13 +115,6 @@ public final class SnatManager implements AutoCloseable {
 
   Rule rule() {
     return Rule.fwmark(config.mark(), config.mark(), RULE_PRIORITY, Route.TABLE_MAIN);
-  }
-
-  private List<Rule> ourRules() {
-    return node.netlink().ruleList(2).stream()
-        .filter(
-            r -> r.priority() == RULE_PRIORITY && r.fwmark() != 0 && r.table() == Route.TABLE_MAIN)
-        .toList();
   }
 
   private record Primary(Link link, IpAddress ip) {}

@@ -104,6 +104,7 @@ class PrivilegedServicesNodeTest {
     try (NodeHarness h = new NodeHarness(1, 4)) {
       String nsA = h.podNs("a");
       String nsB = h.podNs("b");
+      PrivilegedSnatNodeTest.sourceCheck(h);
       h.startAgent(Map.of());
       String a = h.add("a", nsA).ip();
       String b = h.add("b", nsB).ip();
@@ -130,6 +131,9 @@ class PrivilegedServicesNodeTest {
         assertThat(PeerAddress.tryTcp(nsA, SVC_HAIRPIN, 80))
             .as("hairpin: pod A → ClusterIP whose only endpoint is A, masqueraded")
             .isEqualTo("a " + nodeIp);
+        assertThat(PeerAddress.tryTcp(h.vpc.hostNetns(), nodeIp, NODE_PORT))
+            .as("VPC host → NodePort on the node → pod B, masqueraded")
+            .isEqualTo("b " + nodeIp);
       } finally {
         Cmd.quiet(
             "ip", "netns", "exec", h.node.netns(), "nft", "delete", "table", "ip", "kube-proxy");
