@@ -71,8 +71,7 @@ class ChartRefusesBadValuesTest {
 
   @Test
   void ciliumChainingWithOurNetworkPolicyOrOutsideSharedModeIsRefused() {
-    assertThatThrownBy(
-            () -> render(Map.of("cni.chainCilium", true, "agent.networkPolicy", true)))
+    assertThatThrownBy(() -> render(Map.of("cni.chainCilium", true, "agent.networkPolicy", true)))
         .hasMessageContaining("Cilium enforces NetworkPolicy");
     assertThatThrownBy(() -> render(Map.of("cni.chainCilium", true, "agent.mode", "exclusive")))
         .hasMessageContaining("cni.chainCilium needs agent.mode shared");
