@@ -134,6 +134,22 @@ class PrivilegedServicesNodeTest {
         assertThat(PeerAddress.tryTcp(h.vpc.hostNetns(), nodeIp, NODE_PORT))
             .as("VPC host → NodePort on the node → pod B, masqueraded")
             .isEqualTo("b " + nodeIp);
+
+        // With SNAT on, the choice is made after DNAT: service traffic to endpoints in the VPC
+        // keeps the pod's address, although ClusterIPs are outside the VPC's CIDR.
+        h.agent.close();
+        h.extraConfig = ",\"snat\":{\"enabled\":true,\"vpcCidrs\":[\"10.0.0.0/8\"]}";
+        h.startAgent(Map.of());
+        assertThat(PeerAddress.tryTcp(nsA, SVC_B, 80)).as("SNAT on: ClusterIP").isEqualTo("b " + a);
+        assertThat(PeerAddress.tryTcp(nsA, SVC_HOST, 80))
+            .as("SNAT on: ClusterIP → VPC endpoint")
+            .isEqualTo("host " + a);
+        assertThat(PeerAddress.tryTcp(nsA, SVC_HAIRPIN, 80))
+            .as("SNAT on: hairpin")
+            .isEqualTo("a " + nodeIp);
+        assertThat(PeerAddress.tryTcp(h.vpc.hostNetns(), nodeIp, NODE_PORT))
+            .as("SNAT on: VPC host → NodePort")
+            .isEqualTo("b " + nodeIp);
       } finally {
         Cmd.quiet(
             "ip", "netns", "exec", h.node.netns(), "nft", "delete", "table", "ip", "kube-proxy");
