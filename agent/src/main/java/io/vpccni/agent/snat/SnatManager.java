@@ -48,6 +48,7 @@ public final class SnatManager implements AutoCloseable {
   private final Supplier<List<IpPrefix>> eniSubnets;
   private ScheduledExecutorService timer;
   private String inForce;
+  private String lastProblem;
 
   public SnatManager(
       SnatConfig config, NodeNetwork node, RuleApplier nft, Supplier<List<IpPrefix>> eniSubnets) {
@@ -62,8 +63,7 @@ public final class SnatManager implements AutoCloseable {
     try {
       Optional<Primary> primary = primary();
       if (primary.isEmpty()) {
-        logger.warn(
-            "NAT table: the node has no IPv4 default route with an address: rules left as they are");
+        problem("the node has no IPv4 default route with an address: rules left as they are");
         return false;
       }
       Primary p = primary.get();
@@ -77,6 +77,12 @@ public final class SnatManager implements AutoCloseable {
         node.netlink().ruleAdd(rule());
       } catch (ExistsException e) {
         // in force from an earlier sync or agent
+      }
+      for (Rule r : node.netlink().ruleList(2)) {
+        if (r.priority() == RULE_PRIORITY && r.fwmark() != 0 && !r.equals(rule())) {
+          node.netlink().ruleDel(r); // an earlier agent's, with another snat.mark
+          logger.info("removed rule {} of an earlier snat.mark", r);
+        }
       }
       if (!script.equals(inForce)) {
         nft.apply(script);
@@ -93,13 +99,22 @@ public final class SnatManager implements AutoCloseable {
               p.link().name());
         }
       }
+      lastProblem = null;
       return true;
     } catch (IOException
         | java.io.UncheckedIOException
         | NetlinkException
         | IllegalArgumentException e) {
-      logger.error("NAT table not applied: {}", e.getMessage());
+      problem(e.getMessage());
       return false;
+    }
+  }
+
+  /** Logs a problem once, not at every period while it lasts. */
+  private void problem(String message) {
+    if (!java.util.Objects.equals(message, lastProblem)) {
+      logger.error("NAT table not applied: {}", message);
+      lastProblem = message;
     }
   }
 

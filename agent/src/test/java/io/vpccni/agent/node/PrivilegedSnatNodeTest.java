@@ -171,6 +171,15 @@ class PrivilegedSnatNodeTest {
             .as("after the node's address changed\n%s", nft(h))
             .isEqualTo("web " + newIp);
 
+        // Another mark bit: the next agent's rule replaces the old one.
+        h.agent.close();
+        h.extraConfig = SNAT_ON.replace("}", ",\"mark\":256}");
+        h.startAgent(Map.of());
+        assertThat(Cmd.ok("ip", "-n", h.node.netns(), "rule"))
+            .contains("1024:\tfrom all fwmark 0x100/0x100 lookup main")
+            .doesNotContain("0x80");
+        assertThat(PeerAddress.tryTcp(pod, INTERNET, 8080)).isEqualTo("web " + newIp);
+
         // SNAT turned off: the next agent's table has no SNAT left (the NodePort return path
         // stays); pods keep their address.
         h.agent.close();
