@@ -67,7 +67,7 @@ app.kubernetes.io/component: {{ index . 1 }}
   "networkPolicy" .Values.agent.networkPolicy
   "devicePlugin" .Values.agent.devicePlugin
   "devicePluginDir" "/var/lib/kubelet/device-plugins"
-  "snat" (dict "enabled" $snat.enabled "vpcCidrs" $snat.vpcCidrs "nonSnatCidrs" $snat.nonSnatCidrs "mark" $snat.mark)
+  "snat" (dict "enabled" $snat.enabled "vpcCidrs" $snat.vpcCidrs "nonSnatCidrs" $snat.nonSnatCidrs "mark" $snat.mark "kubeProxyMasqueradeBit" $snat.kubeProxyMasqueradeBit)
 -}}
 {{- toPrettyJson $c -}}
 {{- end -}}

@@ -14,17 +14,32 @@ import java.util.Set;
  * @param enabled whether the agent installs table {@code ip vpccni_nat}
  * @param vpcCidrs the VPC's CIDR blocks: never SNATed (required when enabled)
  * @param nonSnatCidrs more destinations that are never SNATed (peered VPCs, VPN, on-premises)
- * @param mark the one packet-mark bit that routes SNATed traffic out of the primary interface
+ * @param mark the one packet-mark bit that routes NodePort replies, SNATed traffic and masqueraded
+ *     pod traffic out of the primary interface
+ * @param kubeProxyMasqueradeBit the bit of the packet mark with which kube-proxy marks connections
+ *     it masquerades (its {@code masqueradeBit}, 14 by default)
  */
 public record SnatConfig(
-    boolean enabled, List<IpPrefix> vpcCidrs, List<IpPrefix> nonSnatCidrs, long mark) {
+    boolean enabled,
+    List<IpPrefix> vpcCidrs,
+    List<IpPrefix> nonSnatCidrs,
+    long mark,
+    int kubeProxyMasqueradeBit) {
   public static final long DEFAULT_MARK = 0x80;
-  public static final SnatConfig OFF = new SnatConfig(false, List.of(), List.of(), DEFAULT_MARK);
-  private static final Set<String> KEYS = Set.of("enabled", "vpcCidrs", "nonSnatCidrs", "mark");
+  public static final int DEFAULT_KUBE_PROXY_BIT = 14;
+  public static final SnatConfig OFF =
+      new SnatConfig(false, List.of(), List.of(), DEFAULT_MARK, DEFAULT_KUBE_PROXY_BIT);
+  private static final Set<String> KEYS =
+      Set.of("enabled", "vpcCidrs", "nonSnatCidrs", "mark", "kubeProxyMasqueradeBit");
 
   public SnatConfig {
     vpcCidrs = List.copyOf(vpcCidrs);
     nonSnatCidrs = List.copyOf(nonSnatCidrs);
+  }
+
+  /** kube-proxy's masquerade mark, {@code 1 << kubeProxyMasqueradeBit}. */
+  public long kubeProxyMasqueradeMark() {
+    return 1L << kubeProxyMasqueradeBit;
   }
 
   /** Every destination that keeps the pod's address: the VPC's CIDRs, then the user's. */
@@ -55,6 +70,15 @@ public record SnatConfig(
           "must be one bit of the 32-bit packet mark (a power of two, e.g. 128 = 0x80), not "
               + mark);
     }
+    long bit = o.optInteger("kubeProxyMasqueradeBit").orElse((long) DEFAULT_KUBE_PROXY_BIT);
+    if (bit < 0 || bit > 31) {
+      throw o.invalid("kubeProxyMasqueradeBit", "must be between 0 and 31, not " + bit);
+    }
+    if ((1L << bit) == mark) {
+      throw o.invalid(
+          "kubeProxyMasqueradeBit",
+          "is bit " + bit + " = 0x" + Long.toHexString(mark) + ", the same bit as snat.mark");
+    }
     if (enabled && vpc.isEmpty()) {
       throw o.missing(
           "vpcCidrs",
@@ -67,7 +91,7 @@ public record SnatConfig(
               + mode.key()
               + " mode pod traffic does not cross the node's netfilter");
     }
-    return new SnatConfig(enabled, vpc, non, mark);
+    return new SnatConfig(enabled, vpc, non, mark, (int) bit);
   }
 
   private static List<IpPrefix> cidrs(JsonObject o, String key) {

@@ -71,7 +71,13 @@ public final class SnatManager implements AutoCloseable {
       never.addAll(eniSubnets.get());
       String script =
           SnatRenderer.render(
-              Names.VETH_PREFIX, p.link().name(), p.ip(), config.enabled(), never, config.mark());
+              Names.VETH_PREFIX,
+              p.link().name(),
+              p.ip(),
+              config.enabled(),
+              never,
+              config.mark(),
+              config.kubeProxyMasqueradeMark());
       Sysctl.set(node.netns(), "net.ipv4.conf", p.link().name(), "src_valid_mark", "1");
       try {
         node.netlink().ruleAdd(rule());

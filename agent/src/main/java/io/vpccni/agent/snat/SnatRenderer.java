@@ -12,7 +12,9 @@ import java.util.List;
  * never leaves a moment without rules). It steers two kinds of connections through the primary
  * interface with one packet-mark bit M: NodePort (and any) connections that came in through the
  * primary interface to the node, whose replies a pod sends, and, with SNAT on, pod connections that
- * leave the VPC. Shape, for pod interfaces {@code vpc*}, primary interface {@code eth0} and node
+ * leave the VPC, and pod connections kube-proxy marks with K to masquerade (NodePort from a pod to
+ * an endpoint on another node: masqueraded to the node's address, it must not leave through the
+ * pod's ENI). Shape, for pod interfaces {@code vpc*}, primary interface {@code eth0} and node
  * address N:
  *
  * <pre>
@@ -21,6 +23,7 @@ import java.util.List;
  *   iifname "eth0" ct state new fib daddr type local ct mark set ct mark or M
  * chain pod_mark (filter, prerouting, priority -90: after kube-proxy's DNAT at -100)
  *   iifname "vpc*" ct state new ip daddr != @never_snat ct mark set ct mark or M     SNAT only
+ *   iifname "vpc*" ct state new meta mark and K == K ct mark set ct mark or M
  *   ct mark and M == M meta mark set meta mark or M
  * chain pod_snat (nat, postrouting, priority srcnat)                                 SNAT only
  *   iifname "vpc*" ct mark and M == M snat to N
@@ -56,6 +59,7 @@ public final class SnatRenderer {
    * @param snat whether to SNAT pod traffic leaving the VPC
    * @param neverSnat with SNAT, the destinations that keep the pod's address (at least one)
    * @param mark the one packet-mark bit of connections routed through the primary interface
+   * @param kubeProxyMasq the packet-mark bit kube-proxy sets on connections it masquerades
    */
   public static String render(
       String podInterfacePrefix,
@@ -63,12 +67,19 @@ public final class SnatRenderer {
       IpAddress nodeIp,
       boolean snat,
       List<IpPrefix> neverSnat,
-      long mark) {
+      long mark,
+      long kubeProxyMasq) {
     if (nodeIp.family() != 2) {
       throw new IllegalArgumentException("node address " + nodeIp + " is not IPv4");
     }
     if (Long.bitCount(mark) != 1 || mark > 0x8000_0000L) {
       throw new IllegalArgumentException("mark 0x" + Long.toHexString(mark) + " is not one bit");
+    }
+    if (Long.bitCount(kubeProxyMasq) != 1
+        || kubeProxyMasq > 0x8000_0000L
+        || kubeProxyMasq == mark) {
+      throw new IllegalArgumentException(
+          "kube-proxy's mark 0x" + Long.toHexString(kubeProxyMasq) + " is not one other bit");
     }
     List<IpPrefix> set = collapse(neverSnat);
     if (snat && set.isEmpty()) {
@@ -103,6 +114,16 @@ public final class SnatRenderer {
           .append(m)
           .append('\n');
     }
+    String k = "0x" + Long.toHexString(kubeProxyMasq);
+    sb.append("    ")
+        .append(pods)
+        .append("ct state new meta mark and ")
+        .append(k)
+        .append(" == ")
+        .append(k)
+        .append(" ct mark set ct mark or ")
+        .append(m)
+        .append('\n');
     sb.append("    ct mark and ")
         .append(m)
         .append(" == ")

@@ -70,6 +70,8 @@ class ConfigValidationTest {
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"nonSnatCidrs\":[\"fd00::/8\"]}}|snat.nonSnatCidrs[0]",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"nonSnatCidrs\":[7]}}|snat.nonSnatCidrs[0]",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"mark\":3}}|snat.mark",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"kubeProxyMasqueradeBit\":32}}|snat.kubeProxyMasqueradeBit",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"kubeProxyMasqueradeBit\":7}}|snat.kubeProxyMasqueradeBit",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"mark\":8589934592}}|snat.mark",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"mode\":\"exclusive\",\"snat\":{\"enabled\":true,\"vpcCidrs\":[\"10.0.0.0/8\"]}}|snat.enabled",
       })
@@ -95,6 +97,7 @@ class ConfigValidationTest {
         .extracting(Object::toString)
         .containsExactly("10.0.0.0/16", "10.1.0.0/16", "192.168.0.0/16");
     assertThat(on.snat().mark()).isEqualTo(256);
+    assertThat(on.snat().kubeProxyMasqueradeMark()).isEqualTo(0x4000);
   }
 
   @Test

@@ -24,6 +24,7 @@ class PrivilegedServicesNodeTest {
   static final String SVC_HAIRPIN = "10.96.0.20";
   static final String SVC_HOST = "10.96.0.30";
   static final int NODE_PORT = 30080;
+  static final int NODE_PORT_REMOTE = 30081;
   static final String MASQ = "0x4000";
 
   /** Our own rule set in the style of kube-proxy's nftables mode (written here, not copied). */
@@ -47,6 +48,7 @@ class PrivilegedServicesNodeTest {
         + chain("svc-host-tcp", "numgen random mod 1 vmap { 0 : goto ep-host-tcp }")
         // NodePort traffic is always masqueraded (externalTrafficPolicy: Cluster)
         + chain("ext-b-tcp", "jump mark-for-masquerade", "goto svc-b-tcp")
+        + chain("ext-host-tcp", "jump mark-for-masquerade", "goto svc-host-tcp")
         + "  map service-ips {\n"
         + "    type ipv4_addr . inet_proto . inet_service : verdict\n"
         + "    elements = { "
@@ -63,7 +65,9 @@ class PrivilegedServicesNodeTest {
         + "    type inet_proto . inet_service : verdict\n"
         + "    elements = { tcp . "
         + NODE_PORT
-        + " : goto ext-b-tcp }\n"
+        + " : goto ext-b-tcp, tcp . "
+        + NODE_PORT_REMOTE
+        + " : goto ext-host-tcp }\n"
         + "  }\n"
         + chain("nodeports", "meta l4proto . th dport vmap @service-nodeports")
         + chain(
@@ -131,6 +135,11 @@ class PrivilegedServicesNodeTest {
         assertThat(PeerAddress.tryTcp(nsA, SVC_HAIRPIN, 80))
             .as("hairpin: pod A → ClusterIP whose only endpoint is A, masqueraded")
             .isEqualTo("a " + nodeIp);
+        assertThat(PeerAddress.tryTcp(nsA, nodeIp, NODE_PORT_REMOTE))
+            .as(
+                "pod A → NodePort → an endpoint on another host of the VPC, masqueraded by"
+                    + " kube-proxy: it must leave through the primary interface")
+            .isEqualTo("host " + nodeIp);
         assertThat(PeerAddress.tryTcp(h.vpc.hostNetns(), nodeIp, NODE_PORT))
             .as("VPC host → NodePort on the node → pod B, masqueraded")
             .isEqualTo("b " + nodeIp);

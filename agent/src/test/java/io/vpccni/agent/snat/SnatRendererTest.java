@@ -22,7 +22,8 @@ class SnatRendererTest {
             IpAddress.parse("10.0.0.11"),
             true,
             p("10.0.0.0/16", "192.168.0.0/16"),
-            0x80);
+            0x80,
+            0x4000);
     assertThat(s)
         .startsWith("table ip vpccni_nat {}\ndelete table ip vpccni_nat\ntable ip vpccni_nat {\n");
     assertThat(s).containsOnlyOnce("delete table");
@@ -32,6 +33,9 @@ class SnatRendererTest {
         .contains(
             "iifname \"vpc*\" ct state new ip daddr != @never_snat ct mark set ct mark or 0x80\n")
         .contains("ct mark and 0x80 == 0x80 meta mark set meta mark or 0x80\n")
+        .contains(
+            "iifname \"vpc*\" ct state new meta mark and 0x4000 == 0x4000"
+                + " ct mark set ct mark or 0x80\n")
         .contains("type nat hook postrouting priority srcnat; policy accept;")
         .contains("iifname \"vpc*\" ct mark and 0x80 == 0x80 snat to 10.0.0.11\n")
         .contains("type filter hook prerouting priority -150; policy accept;")
@@ -43,7 +47,13 @@ class SnatRendererTest {
   void theMarkBitIsTheConfiguredOne() {
     String s =
         SnatRenderer.render(
-            "vpc", "eth0", IpAddress.parse("10.0.0.11"), true, p("10.0.0.0/8"), 0x4000_0000L);
+            "vpc",
+            "eth0",
+            IpAddress.parse("10.0.0.11"),
+            true,
+            p("10.0.0.0/8"),
+            0x4000_0000L,
+            0x4000);
     assertThat(s).contains("ct mark set ct mark or 0x40000000").doesNotContain("0x80");
   }
 
@@ -66,23 +76,32 @@ class SnatRendererTest {
   @Test
   void refusesWhatWouldSnatTheVpcOrNotParse() {
     assertThatThrownBy(
-            () -> SnatRenderer.render("vpc", "eth0", IpAddress.parse("10.0.0.11"), true, p(), 0x80))
+            () ->
+                SnatRenderer.render(
+                    "vpc", "eth0", IpAddress.parse("10.0.0.11"), true, p(), 0x80, 0x4000))
         .hasMessageContaining("the VPC must be");
     assertThatThrownBy(
             () ->
                 SnatRenderer.render(
-                    "vpc", "eth0", IpAddress.parse("10.0.0.11"), true, p("10.0.0.0/8"), 0x81))
+                    "vpc",
+                    "eth0",
+                    IpAddress.parse("10.0.0.11"),
+                    true,
+                    p("10.0.0.0/8"),
+                    0x81,
+                    0x4000))
         .hasMessageContaining("not one bit");
     assertThatThrownBy(
             () ->
                 SnatRenderer.render(
-                    "vpc", "eth0", IpAddress.parse("fd00::1"), true, p("10.0.0.0/8"), 0x80))
+                    "vpc", "eth0", IpAddress.parse("fd00::1"), true, p("10.0.0.0/8"), 0x80, 0x4000))
         .hasMessageContaining("not IPv4");
   }
 
   @Test
   void withSnatOffOnlyTheNodePortReturnPathIsThere() {
-    String s = SnatRenderer.render("vpc", "ens5", IpAddress.parse("10.0.0.11"), false, p(), 0x80);
+    String s =
+        SnatRenderer.render("vpc", "ens5", IpAddress.parse("10.0.0.11"), false, p(), 0x80, 0x4000);
     assertThat(s)
         .contains("iifname \"ens5\" ct state new fib daddr type local ct mark set ct mark or 0x80")
         .contains("ct mark and 0x80 == 0x80 meta mark set meta mark or 0x80")
