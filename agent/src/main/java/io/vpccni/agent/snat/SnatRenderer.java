@@ -9,13 +9,12 @@ import java.util.List;
 /**
  * Writes table {@code ip vpccni_nat} as one nftables script that replaces it in a single
  * transaction ({@code nft -f} applies a file atomically, so an agent restart or a new node address
- * never leaves a moment without rules). It steers two kinds of connections through the primary
- * interface with one packet-mark bit M: NodePort (and any) connections that came in through the
- * primary interface to the node, whose replies a pod sends, and, with SNAT on, pod connections that
- * leave the VPC, and pod connections kube-proxy marks with K to masquerade (NodePort from a pod to
- * an endpoint on another node: masqueraded to the node's address, it must not leave through the
- * pod's ENI). Shape, for pod interfaces {@code vpc*}, primary interface {@code eth0} and node
- * address N:
+ * never leaves a moment without rules). It steers three kinds of connections through the primary
+ * interface with one packet-mark bit M: connections that came in through the primary interface to
+ * the node (NodePort; a pod sends the replies); pod connections kube-proxy marks with its bit K to
+ * masquerade (a NodePort called from a pod, endpoint on another node: with the node's address they
+ * must not leave through the pod's ENI); and, with SNAT on, pod connections that leave the VPC.
+ * Shape, for pod interfaces {@code vpc*}, primary interface {@code eth0} and node address N:
  *
  * <pre>
  * set never_snat (interval)            SNAT only: the VPC's CIDRs, ENI subnets, nonSnatCidrs
