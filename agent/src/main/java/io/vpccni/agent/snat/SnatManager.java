@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps table {@code ip vpccni_nat} ({@link SnatRenderer}) in force in shared (veth) mode: the
- * return path of connections that came in through the primary interface (NodePort), and, with
- * {@code snat.enabled}, SNAT of pod traffic leaving the VPC. Beside the table: the rule {@code
- * fwmark M/M lookup main} at priority {@value #RULE_PRIORITY}, and {@code src_valid_mark} on the
- * primary interface. {@link #sync()} recomputes from the config, the node's primary interface and
- * address and the ENI subnets, and replaces the table only when the script differs from the one in
- * force. Run at start, after every NodeENI change and every {@link #start period}, so a new primary
- * address is picked up.
+ * return path of connections that came in through the primary interface (NodePort), the route of
+ * pod connections kube-proxy masquerades, and, with {@code snat.enabled}, SNAT of pod traffic
+ * leaving the VPC. Beside the table: the rule {@code fwmark M/M lookup main} at priority {@value
+ * #RULE_PRIORITY}, and {@code src_valid_mark} on the primary interface. {@link #sync()} recomputes
+ * from the config, the node's primary interface and address and the ENI subnets, and replaces the
+ * table only when the script differs from the one in force. Run at start, after every NodeENI
+ * change and every {@link #start period}, so a new primary address is picked up.
  */
 public final class SnatManager implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(SnatManager.class);
