@@ -137,6 +137,20 @@ public final class AgentMain {
           "ipCooldownSeconds {} is below conntrack's SYN_SENT timeout (120 s): a reused IP may receive a dead pod's packets",
           config.ipCooldown().toSeconds());
     }
+    // shared mode: NodePort replies and SNAT leave through the primary interface (table ip
+    // vpccni_nat)
+    io.vpccni.agent.snat.SnatManager snat =
+        config.mode() != io.vpccni.agent.config.Mode.SHARED
+            ? null
+            : new io.vpccni.agent.snat.SnatManager(
+                config.snat(),
+                node,
+                new io.vpccni.agent.policy.Nft(
+                    "nft", java.util.Optional.ofNullable(config.nodeNetns())),
+                () -> pool.enis().stream().map(EniSpec::subnet).toList());
+    if (snat != null) {
+      snat.start(java.time.Duration.ofSeconds(10)); // and again after every NodeENI change
+    }
     Timings timings = new Timings();
     AgentMetrics metrics = new AgentMetrics(pool);
     CniService cni =
@@ -166,6 +180,9 @@ public final class AgentMain {
                 List<?> orphaned = pool.updateEnis(list);
                 if (!orphaned.isEmpty()) {
                   logger.warn("IPs in use are no longer offered by the NodeENI spec: {}", orphaned);
+                }
+                if (snat != null) {
+                  snat.sync();
                 }
                 first.countDown();
               });
@@ -281,6 +298,9 @@ public final class AgentMain {
                     closePlugin.close();
                   }
                   metrics.close();
+                  if (snat != null) {
+                    snat.close(); // the rules stay in the kernel for the next agent
+                  }
                   if (closePolicy != null) {
                     closePolicy.close(); // the rules stay in the kernel for the next agent
                   }
