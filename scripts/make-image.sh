@@ -218,4 +218,6 @@ t0=$(date +%s%N)
   --label "org.opencontainers.image.base.name=debian:bookworm (packages from apt, see /var/lib/dpkg/status.d)" \
   --label "io.vpc-cni.dist-dir=$dist_dir"
 t1=$(date +%s%N)
+# keep the six most recently used gzipped layers (base, java and a few dist/ builds)
+ls -1t "$cache"/layers/*.tar.gz 2>/dev/null | tail -n +7 | xargs -r rm -f
 log "$out: $name, $(du -h "$out" | cut -f1), packed in $(( (t1 - t0) / 1000000 )) ms"

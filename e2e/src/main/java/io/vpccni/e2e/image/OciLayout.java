@@ -99,6 +99,9 @@ public final class OciLayout {
       Path cached = blobCache.resolve(diffId.substring("sha256:".length()) + ".tar.gz");
       if (Files.isRegularFile(cached)) {
         gz = cached;
+        // the cache is pruned by age of last use (scripts/make-image.sh)
+        Files.setLastModifiedTime(
+            cached, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
       }
     }
     if (gz == null) {
