@@ -38,6 +38,9 @@ cache=${VPC_CNI_CACHE:-${HOME:-/root}/.cache/vpc-cni}/image
 out=$root/target/image/vpc-cni-oci.tar
 name=
 dist_dir=/opt/vpc-cni
+# Part of the cache keys of the unpacked root and the jlinked runtime: bump it when a change to
+# this script changes what goes into them (the package list and the JDK are in the keys already).
+recipe=1
 
 die() { echo "make-image: $*" >&2; exit 1; }
 log() { echo "make-image: $*" >&2; }
@@ -95,7 +98,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 for f in "${debs[@]}"; do [ -f "$f" ] || die "apt-get download did not leave $f"; done
 
-base_key=$( { printf '%s\n' "${debs[@]##*/}"; sha256sum "$0" | cut -d' ' -f1; } | sha256sum | cut -c1-16)
+base_key=$( { printf '%s\n' "${debs[@]##*/}"; echo "$recipe"; } | sha256sum | cut -c1-16)
 rootfs=$cache/rootfs-$base_key
 if [ ! -d "$rootfs" ]; then
   log "unpacking ${#debs[@]} packages"
@@ -173,7 +176,7 @@ if [ ! -f "$theirs_file" ]; then
   mv "$theirs_file.tmp" "$theirs_file"
 fi
 modules=$( { cat "$theirs_file"; jdeps_modules "${ours[@]}"; } | tr ',' '\n' | grep . | sort -u | paste -sd,)
-jre_key=$( { echo "$modules"; cat "$jdk/release"; sha256sum "$0" | cut -d' ' -f1; } | sha256sum | cut -c1-16)
+jre_key=$( { echo "$modules"; cat "$jdk/release"; echo "$recipe"; } | sha256sum | cut -c1-16)
 jre=$cache/jre-$jre_key
 if [ ! -d "$jre" ]; then
   log "jlink $modules"
