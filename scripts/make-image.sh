@@ -71,22 +71,24 @@ mkdir -p "$cache" "$(dirname "$out")"
 packages=(base-files netbase libc6 libgcc-s1 dash coreutils libacl1 libattr1 libgmp10
   libselinux1 libpcre2-8-0 nftables libnftables1 libnftnl11 libmnl0 libxtables12 libjansson4
   libedit2 libbsd0 libmd0 libtinfo6)
-arch=$(dpkg --print-architecture)
 
-candidate() { # package -> the version apt would install
-  apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -1
+# One apt-cache call for all: each call reads the whole package cache (seconds on a busy machine).
+candidates() { # -> "package version architecture" per package apt would install
+  apt-cache show --no-all-versions "${packages[@]}" 2>/dev/null \
+    | awk '/^Package: /{p=$2} /^Version: /{v=$2} /^Architecture: /{a=$2} /^$/{if (p) print p, v, a; p=""}'
 }
-if [ -z "$(candidate libc6)" ]; then
-  log "apt has no package lists: apt-get update"
+found=$(candidates)
+if [ "$(echo "$found" | grep -c .)" -ne ${#packages[@]} ]; then
+  log "apt lacks some package lists: apt-get update"
   apt-get update -qq
+  found=$(candidates)
 fi
 
 debs=()
 missing=()
 for p in "${packages[@]}"; do
-  v=$(candidate "$p")
-  [ -n "$v" ] || die "apt knows no package $p"
-  a=$(apt-cache show --no-all-versions "$p" | sed -n 's/^Architecture: //p' | head -1)
+  read -r _ v a <<< "$(echo "$found" | awk -v p="$p" '$1 == p' | head -1)"
+  [ -n "${v:-}" ] || die "apt knows no package $p"
   f=$cache/debs/${p}_${v//:/%3a}_$a.deb
   debs+=("$f")
   [ -f "$f" ] || missing+=("$p=$v")
