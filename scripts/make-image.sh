@@ -98,7 +98,10 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   log "downloading ${#missing[@]} .debs into $cache/debs"
   mkdir -p "$cache/debs"
-  (cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "${missing[@]}" >/dev/null)
+  dl=$(mktemp -d "$cache/debs/.download-XXXXXX")
+  (cd "$dl" && apt-get download -q -o APT::Sandbox::User=root "${missing[@]}" >/dev/null)
+  mv -f "$dl"/*.deb "$cache/debs/"
+  rmdir "$dl"
 fi
 for f in "${debs[@]}"; do [ -f "$f" ] || die "apt-get download did not leave $f"; done
 
@@ -145,9 +148,9 @@ if [ ! -d "$rootfs" ]; then
       || die "coreutils do not run in the unpacked root"
     chroot "$stage" /usr/sbin/nft --version >/dev/null || die "nft does not run in the unpacked root"
   fi
-  rm -rf "$rootfs"
-  mv "$stage" "$rootfs"
-  for old in "$cache"/rootfs-*; do [ "$old" = "$rootfs" ] || rm -rf "$old"; done
+  # another build may have made the same root meanwhile: then keep that one
+  mv -T "$stage" "$rootfs" 2>/dev/null || rm -rf "$stage"
+  find "$cache" -maxdepth 1 -name 'rootfs-*' ! -name "${rootfs##*/}" -mtime +1 -exec rm -rf {} +
 fi
 log "debian layer: $(du -sh "$rootfs" | cut -f1) ($rootfs)"
 
@@ -176,22 +179,22 @@ theirs_key=$(printf '%s\n' "${theirs[@]##*/}" | sort | sha256sum | cut -c1-16)
 theirs_file=$cache/jdeps-$theirs_key
 if [ ! -f "$theirs_file" ]; then
   log "jdeps over ${#theirs[@]} third-party jars (cached afterwards)"
-  jdeps_modules "${theirs[@]}" > "$theirs_file.tmp"
-  mv "$theirs_file.tmp" "$theirs_file"
+  jdeps_modules "${theirs[@]}" > "$theirs_file.tmp.$$"
+  mv "$theirs_file.tmp.$$" "$theirs_file"
 fi
 modules=$( { cat "$theirs_file"; jdeps_modules "${ours[@]}"; } | tr ',' '\n' | grep . | sort -u | paste -sd,)
 jre_key=$( { echo "$modules"; cat "$jdk/release"; echo "$recipe"; } | sha256sum | cut -c1-16)
 jre=$cache/jre-$jre_key
 if [ ! -d "$jre" ]; then
   log "jlink $modules"
-  rm -rf "$jre.stage"
+  rm -rf "$jre.stage-$$"
   # The AWT, font, sound and image natives of java.desktop (present for java.beans, which Jackson
   # and SnakeYAML use) would need X11, ALSA and freetype, which the image does not have.
   "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --exclude-files='**/libawt_xawt.so,**/libsplashscreen.so,**/libjsound.so,**/libfontmanager.so,**/libjawt.so,**/liblcms.so,**/libjavajpeg.so,**/libmlib_image.so' \
-    --output "$jre.stage"
-  mv "$jre.stage" "$jre"
-  for old in "$cache"/jre-*; do [ "$old" = "$jre" ] || rm -rf "$old"; done
+    --output "$jre.stage-$$"
+  mv -T "$jre.stage-$$" "$jre" 2>/dev/null || rm -rf "$jre.stage-$$"
+  find "$cache" -maxdepth 1 -name 'jre-*' ! -name "${jre##*/}" -mtime +1 -exec rm -rf {} +
 fi
 log "java layer: $(du -sh "$jre" | cut -f1), modules $modules"
 
