@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires the agent by constructor: config → ENIs → node network → datapath → store → pool →
- * reconcile → socket. Usage: {@code vpc-cni-agent --config /etc/vpc-cni/agent.json}.
+ * reconcile → socket. Usage: {@code vpc-cni-agent --config /etc/vpc-cni/agent.json} (or {@code
+ * --help}, {@code --version}, which print to stderr: stdout belongs to nobody).
  */
 public final class AgentMain {
   private static final Logger logger = LoggerFactory.getLogger(AgentMain.class);
@@ -57,6 +58,9 @@ public final class AgentMain {
         configPath = Path.of(args[++i]);
       } else if (args[i].equals("--help")) {
         System.err.println("usage: vpc-cni-agent --config FILE   (keys: docs/agent-config.md)");
+        return;
+      } else if (args[i].equals("--version")) {
+        System.err.println("vpc-cni-agent " + version());
         return;
       } else {
         System.err.println("vpc-cni-agent: unknown argument " + args[i] + " (try --help)");
@@ -73,6 +77,20 @@ public final class AgentMain {
       logger.error("vpc-cni agent cannot start: {}", e.getMessage());
       System.exit(1);
     }
+  }
+
+  /** The version Maven packaged this class with (its jar's pom.properties), or "unknown". */
+  static String version() {
+    var props = new java.util.Properties();
+    try (var in =
+        AgentMain.class.getResourceAsStream("/META-INF/maven/io.vpccni/agent/pom.properties")) {
+      if (in != null) {
+        props.load(in);
+      }
+    } catch (java.io.IOException e) {
+      // unreadable: unknown
+    }
+    return props.getProperty("version", "unknown");
   }
 
   static KubernetesClient kubernetesClient(AgentConfig config) throws java.io.IOException {
