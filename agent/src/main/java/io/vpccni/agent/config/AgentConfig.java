@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param devicePlugin whether to serve the kubelet device plugin ({@code vpc-cni.io/eni-ip} or
  *     {@code vpc-cni.io/eni})
  * @param devicePluginDir the kubelet's device-plugin directory (holds {@code kubelet.sock})
+ * @param snat source NAT of pod traffic leaving the VPC ({@link SnatConfig#OFF} by default)
  * @param fixedIpTtl how long a fixed IP is kept after its pod is deleted when neither the pod nor
  *     its StatefulSet says ({@code vpc-cni.io/fixed-ip-ttl}); docs/fixed-ips.md
  */
@@ -56,6 +57,7 @@ public record AgentConfig(
     boolean networkPolicy,
     boolean devicePlugin,
     Path devicePluginDir,
+    SnatConfig snat,
     Duration fixedIpTtl) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
@@ -80,6 +82,7 @@ public record AgentConfig(
           "networkPolicy",
           "devicePlugin",
           "devicePluginDir",
+          "snat",
           "fixedIpTtlSeconds");
 
   /** Reads and validates a config file; errors name the file and the field. */
@@ -171,6 +174,7 @@ public record AgentConfig(
     if (!pluginDir.startsWith("/")) {
       throw o.invalid("devicePluginDir", "must be an absolute path, not \"" + pluginDir + "\"");
     }
+    SnatConfig snat = o.has("snat") ? SnatConfig.parse(o.object("snat"), mode) : SnatConfig.OFF;
     long fixedTtl = o.optInteger("fixedIpTtlSeconds").orElse(DEFAULT_FIXED_IP_TTL.toSeconds());
     if (fixedTtl < 1 || fixedTtl > io.vpccni.crd.Durations.MAX.toSeconds()) {
       throw o.invalid(
@@ -204,6 +208,7 @@ public record AgentConfig(
         policy,
         devicePlugin,
         Path.of(pluginDir),
+        snat,
         Duration.ofSeconds(fixedTtl));
   }
 }
