@@ -138,16 +138,23 @@ final class PodNet implements AutoCloseable {
     return c;
   }
 
-  /** Datagrams received, per source address. */
+  /** Datagrams received, per source address, and when the first one of each arrived. */
   static final class UdpCounter {
     private final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    private final java.util.Map<String, Long> first = new java.util.HashMap<>();
 
     synchronized void add(String src) {
       counts.merge(src, 1, Integer::sum);
+      first.putIfAbsent(src, System.nanoTime());
     }
 
     synchronized int from(String src) {
       return counts.getOrDefault(src, 0);
+    }
+
+    /** {@link System#nanoTime} of the first datagram from {@code src}, if any came. */
+    synchronized java.util.Optional<Long> firstFrom(String src) {
+      return java.util.Optional.ofNullable(first.get(src));
     }
   }
 

@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,7 +228,42 @@ class PrivilegedNetworkPolicyTest {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(what + ": not converged in " + CONVERGE_MS + " ms: " + bad);
+    throw new AssertionError(
+        what + ": not converged in " + CONVERGE_MS + " ms: " + bad + "\n" + diagnostics());
+  }
+
+  /** Each node's rules in force and the end of its agent's log, for a failure message. */
+  static String diagnostics() {
+    StringBuilder b = new StringBuilder();
+    for (JsonObject n : d.objects("nodes")) {
+      try {
+        Process p =
+            new ProcessBuilder(
+                    "ip",
+                    "netns",
+                    "exec",
+                    n.string("netns"),
+                    "nft",
+                    "list",
+                    "table",
+                    "inet",
+                    "vpccni_policy")
+                .redirectErrorStream(true)
+                .start();
+        String rules = new String(p.getInputStream().readAllBytes());
+        p.waitFor(10, TimeUnit.SECONDS);
+        List<String> log =
+            Files.readAllLines(Path.of(d.string("dir"), n.string("name") + "-agent.log"));
+        b.append("--- ").append(n.string("name")).append(" rules:\n").append(rules);
+        b.append("--- ").append(n.string("name")).append(" agent log (end):\n");
+        log.subList(Math.max(0, log.size() - 15), log.size())
+            .forEach(l -> b.append(l).append('\n'));
+      } catch (Exception e) {
+        b.append("(diagnostics of ").append(n.string("name")).append(" failed: ").append(e);
+      }
+    }
+    EP.forEach((k, v) -> b.append(k).append('=').append(v.ip).append(' '));
+    return b.toString();
   }
 
   static List<NetworkPolicy> create(List<String> yamls) {
@@ -306,5 +346,311 @@ class PrivilegedNetworkPolicyTest {
             "%n%d cases, %d pairs probed with policies (each at least twice), %d ms in all.%n%n",
             cases.size(), pairs, total));
     assertThat(failures).isEmpty();
+  }
+
+  /**
+   * Sends a datagram to each target every half millisecond from a socket made in a pod's namespace
+   * before the pod has any interface (sends fail with "network unreachable" until its route
+   * exists). Bounded: it stops when closed, or after 30 s.
+   */
+  static final class Sender implements AutoCloseable {
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong unreachable = new AtomicLong();
+    final AtomicLong firstOk = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final io.vpccni.netlink.Netns ns;
+    private final DatagramChannel ch;
+    private final Thread thread;
+
+    Sender(String netns, List<InetSocketAddress> targets) throws Exception {
+      ns = io.vpccni.netlink.Netns.open(Path.of("/run/netns", netns));
+      ch = ns.run(DatagramChannel::open);
+      thread =
+          Thread.ofPlatform()
+              .name("sender-" + netns)
+              .daemon(true)
+              .start(
+                  () -> {
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    ByteBuffer b = ByteBuffer.allocate(1);
+                    while (!stop.get() && System.nanoTime() < end) {
+                      for (InetSocketAddress t : targets) {
+                        try {
+                          b.clear();
+                          b.put((byte) 1).flip();
+                          if (ch.send(b, t) > 0 && ok.getAndIncrement() == 0) {
+                            firstOk.set(System.nanoTime());
+                          }
+                        } catch (java.io.IOException e) {
+                          unreachable.incrementAndGet();
+                        }
+                      }
+                      java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+                    }
+                  });
+    }
+
+    @Override
+    public void close() throws Exception {
+      stop.set(true);
+      thread.join(5000);
+      ch.close();
+      ns.close();
+    }
+  }
+
+  /** One pod of the first-packet test: its sender, its early listeners, its address. */
+  record NewPod(String name, int node, boolean sealed, Sender sender, PodNet early, PodNet net) {}
+
+  @Test
+  @Order(2)
+  void noPacketOfANewPodEscapesBeforeItsPolicyIsInForce() throws Exception {
+    // web pods (one per node) are selected too: their verdicts show both agents hold the policy
+    List<NetworkPolicy> nps =
+        create(
+            List.of(
+                "metadata: {name: seal, namespace: prod}\n"
+                    + "spec: {podSelector: {matchExpressions:"
+                    + " [{key: app, operator: In, values: [sealed, web]}]},"
+                    + " policyTypes: [Ingress, Egress],"
+                    + " ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]}"));
+    List<NewPod> started = new ArrayList<>();
+    try {
+      converge(
+          "the seal policy on both nodes",
+          List.of(
+              Probe.parse("web1 host udp 7000 -"),
+              Probe.parse("web2 host udp 7000 -"),
+              Probe.parse("client web1 tcp 80 +")));
+      int port = 7700;
+      Map<String, PodNet.UdpCounter> receivers = new LinkedHashMap<>();
+      for (String r : List.of("host", "db", "client")) { // the VPC host, a node1 pod, a node2 pod
+        receivers.put(r, EP.get(r).count(port));
+      }
+      List<InetSocketAddress> targets =
+          receivers.keySet().stream().map(r -> new InetSocketAddress(EP.get(r).ip, port)).toList();
+      REPORT.append("## A new pod's first packets\n\n");
+      REPORT.append(
+          "Senders start in the pod's namespace before its CNI ADD, one datagram to each of "
+              + receivers.keySet()
+              + " every 0.5 ms.\n\n");
+      REPORT.append(
+          "| pod | node | policy | sends ok before ADD returned | sends ok | received by "
+              + String.join(" / ", receivers.keySet())
+              + " | first received vs ADD return (ms) |\n|---|---|---|---|---|---|---|\n");
+      for (int node = 1; node <= 2; node++) {
+        for (boolean sealed : List.of(true, false)) {
+          String name = (sealed ? "sealed" : "open") + node;
+          Sender[] sender = new Sender[1];
+          PodNet[] early = new PodNet[1];
+          Pod pod =
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withNamespace("prod")
+                  .withName(name)
+                  .addToLabels("app", sealed ? "sealed" : "open")
+                  .endMetadata()
+                  .build();
+          String ip =
+              addWithRetry(
+                  pod,
+                  node,
+                  netns -> {
+                    try {
+                      if (sender[0] != null) { // a retried ADD: a new sandbox
+                        sender[0].close();
+                        early[0].close();
+                      }
+                      early[0] =
+                          new PodNet(name, netns, "0.0.0.0").listen(List.of(80), List.of(53));
+                      sender[0] = new Sender(netns, targets);
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+          long addReturned = System.nanoTime();
+          long okBefore = sender[0].ok.get();
+          PodNet net = new PodNet(name, cluster.podNetns("prod", name), ip);
+          started.add(new NewPod(name, node, sealed, sender[0], early[0], net));
+          if (sealed) {
+            // the very first attempt, right after ADD: the allowed peer gets in, no other does
+            assertThat(EP.get("client").tcp(net, 80, PROBE_TIMEOUT_MS))
+                .as("client → %s TCP at once after ADD", name)
+                .isTrue();
+            assertThat(EP.get("client").udp(net, 53, PROBE_TIMEOUT_MS))
+                .as("client → %s UDP at once after ADD", name)
+                .isTrue();
+            assertThat(EP.get("db").tcp(net, 80, PROBE_TIMEOUT_MS))
+                .as("db → %s (not allowed)", name)
+                .isFalse();
+          }
+          Thread.sleep(1500); // the senders go on after ADD
+          sender[0].close();
+          Thread.sleep(300); // the last datagrams land
+          List<Integer> got = new ArrayList<>();
+          for (PodNet.UdpCounter c : receivers.values()) {
+            got.add(c.from(ip));
+          }
+          String firstVsAdd =
+              receivers.values().stream()
+                  .map(c -> c.firstFrom(ip))
+                  .filter(java.util.Optional::isPresent)
+                  .map(o -> Long.toString((o.get() - addReturned) / 1_000_000))
+                  .reduce((a, b) -> a + " / " + b)
+                  .orElse("none");
+          REPORT.append(
+              String.format(
+                  "| %s | %d | %s | %d | %d | %s | %s |%n",
+                  name,
+                  node,
+                  sealed ? "egress denied" : "none",
+                  okBefore,
+                  sender[0].ok.get(),
+                  got.stream().map(String::valueOf).reduce((a, b) -> a + " / " + b).orElse(""),
+                  firstVsAdd));
+          assertThat(okBefore)
+              .as("%s's sender was transmitting before ADD returned (the window is probed)", name)
+              .isPositive();
+          if (sealed) {
+            assertThat(got)
+                .as("datagrams from %s (egress denied from the start)", name)
+                .containsOnly(0);
+          } else {
+            assertThat(got).as("datagrams from %s (no policy)", name).allMatch(n -> n > 0);
+          }
+        }
+      }
+      REPORT.append('\n');
+    } finally {
+      delete(nps);
+      for (NewPod p : started) {
+        p.sender().close();
+        p.early().close();
+        p.net().close();
+        cluster.pod(
+            "DEL",
+            new PodBuilder()
+                .withNewMetadata()
+                .withNamespace("prod")
+                .withName(p.name())
+                .endMetadata()
+                .build(),
+            p.node());
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void anAgentRestartLeavesEveryVerdictInForce() throws Exception {
+    List<NetworkPolicy> nps =
+        create(
+            List.of(
+                "metadata: {name: web-from-client, namespace: prod}\n"
+                    + "spec: {podSelector: {matchLabels: {app: web}},"
+                    + " ingress: [{from: [{podSelector: {matchLabels: {app: client}}}],"
+                    + " ports: [{port: 80}, {protocol: UDP, port: 53}]}]}",
+                "metadata: {name: client-to-web, namespace: prod}\n"
+                    + "spec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress],"
+                    + " egress: [{to: [{podSelector: {matchLabels: {app: web}}}]}]}"));
+    List<Probe> ps =
+        List.of(
+                "client web1 tcp 80 +",
+                "client web2 udp 53 +",
+                "dclient db tcp 80 +",
+                "web1 host tcp 80 +",
+                "db web1 tcp 80 -",
+                "dclient web2 tcp 80 -",
+                "client host udp 7000 -",
+                "client db tcp 80 -")
+            .stream()
+            .map(Probe::parse)
+            .toList();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicLong rounds = new AtomicLong();
+    Thread prober = null;
+    try {
+      converge("the restart case", ps);
+      prober =
+          Thread.ofPlatform()
+              .name("restart-prober")
+              .start(
+                  () -> {
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+                    while (!stop.get() && System.nanoTime() < end) {
+                      try {
+                        List<String> bad = mismatches(ps, probe(ps));
+                        rounds.incrementAndGet();
+                        bad.forEach(b -> wrong.add("round " + rounds.get() + ": " + b));
+                      } catch (Exception e) {
+                        wrong.add("probe failed: " + e);
+                      }
+                    }
+                  });
+      REPORT.append("## Agent restart under continuous probing\n\n");
+      for (int node = 1; node <= 2; node++) {
+        boolean kill = node == 2;
+        Path log = Path.of(d.string("dir"), "node" + node + "-agent.log");
+        long before = inForceLines(log);
+        long t0 = System.nanoTime();
+        long r0 = rounds.get();
+        cluster.restartAgent(node, kill);
+        long socketMs = (System.nanoTime() - t0) / 1_000_000;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (inForceLines(log) <= before) {
+          assertThat(System.nanoTime())
+              .as("node%d's new agent enforces within 60 s", node)
+              .isLessThan(deadline);
+          Thread.sleep(100);
+        }
+        long syncedMs = (System.nanoTime() - t0) / 1_000_000;
+        Thread.sleep(2000); // and a while after the new agent replaced the rules
+        REPORT.append(
+            String.format(
+                "- node%d agent %s: new agent's socket after %d ms, its rules in force after %d ms;"
+                    + " %d probe rounds of %d pairs meanwhile%n",
+                node,
+                kill ? "SIGKILLed" : "SIGTERMed",
+                socketMs,
+                syncedMs,
+                rounds.get() - r0,
+                ps.size()));
+      }
+      stop.set(true);
+      prober.join(30_000);
+      REPORT.append(
+          String.format(
+              "- %d rounds, %d probes in all, %d wrong verdicts%n",
+              rounds.get(), rounds.get() * ps.size(), wrong.size()));
+      assertThat(wrong).as("verdicts during the restarts").isEmpty();
+      assertThat(rounds.get()).as("probe rounds during the restarts").isGreaterThan(5);
+      // the new agents enforce, not only the rules the old ones left: a change takes effect
+      delete(nps.subList(1, 2));
+      long ms =
+          converge(
+              "after the restarts, the egress policy deleted",
+              ps.stream()
+                  .map(
+                      p ->
+                          p.src().equals("client") && !p.dst().startsWith("web")
+                              ? new Probe(p.src(), p.dst(), p.proto(), p.port(), true)
+                              : p)
+                  .toList());
+      REPORT.append(
+          String.format("- a policy deleted after the restarts took effect within %d ms%n%n", ms));
+    } finally {
+      stop.set(true);
+      if (prober != null) {
+        prober.join(30_000);
+      }
+      delete(nps);
+    }
+  }
+
+  static long inForceLines(Path log) throws java.io.IOException {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("NetworkPolicy enforcement in force")).count();
+    }
   }
 }
