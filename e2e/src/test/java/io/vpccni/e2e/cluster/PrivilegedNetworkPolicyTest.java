@@ -59,7 +59,7 @@ class PrivilegedNetworkPolicyTest {
   static final List<Integer> UDP_PORTS = List.of(53, 5353, 7000, 7005, 7010);
 
   /** Below the kernel's 1 s SYN retransmit: one SYN, or one datagram, decides a probe. */
-  static final int PROBE_TIMEOUT_MS = 700;
+  static final int PROBE_TIMEOUT_MS = 500;
 
   /** How long a case may take to converge (the agents debounce 50 ms; an nft run is < 0.3 s). */
   static final long CONVERGE_MS = 20_000;
@@ -329,7 +329,8 @@ class PrivilegedNetworkPolicyTest {
       // no policy: every pair of the case is open, so a deny below is the case's policies' doing
       List<Probe> open =
           ps.stream().map(p -> new Probe(p.src(), p.dst(), p.proto(), p.port(), true)).toList();
-      long openMs = converge("case " + (i + 1) + " without policies", open);
+      Thread.sleep(300); // the previous case's deletion: 50 ms debounce + one nft run, then probe
+      long openMs = 300 + converge("case " + (i + 1) + " without policies", open);
       List<NetworkPolicy> nps = create(c.policies());
       long ms;
       try {
