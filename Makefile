@@ -5,7 +5,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -ntp
 APT_PACKAGES := iproute2 nftables iptables iperf3 iputils-ping containernetworking-plugins containerd runc busybox-static procps util-linux jq
 
-.PHONY: help deps build test unit check format helm-lint demo demo-node bench clean
+.PHONY: help deps build image test unit check format helm-lint demo demo-node bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -17,6 +17,9 @@ deps: ## install what the build and tests need (apt packages; checks the JDK)
 build: deps ## compile and package; executables land in dist/bin, the CNI bin-dir layout in dist/cni
 	$(MVN) -q package dependency:copy-dependencies -DskipTests -DincludeScope=runtime -DoutputDirectory=target/runtime-deps
 	scripts/make-dist.sh
+
+image: build ## the container image (agent, controller, cli, CNI installer) as an OCI layout tarball: target/image/vpc-cni-oci.tar
+	scripts/make-image.sh
 
 format: ## apply google-java-format to every Java source
 	$(MVN) -q spotless:apply

@@ -41,6 +41,19 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- if not (has $mode (list "shared" "exclusive" "ipvlan")) -}}
 {{- fail (printf "agent.mode must be shared, exclusive or ipvlan, not %q" $mode) -}}
 {{- end -}}
+{{- $snat := .Values.agent.snat -}}
+{{- if and $snat.enabled (not $snat.vpcCidrs) -}}
+{{- fail "agent.snat.vpcCidrs is required when agent.snat.enabled is true: the VPC's CIDRs are never SNATed" -}}
+{{- end -}}
+{{- if and $snat.enabled (ne $mode "shared") -}}
+{{- fail (printf "agent.snat.enabled needs agent.mode shared, not %q: other modes' pod traffic does not cross the node's netfilter" $mode) -}}
+{{- end -}}
+{{- if and .Values.cni.chainCilium (ne $mode "shared") -}}
+{{- fail (printf "cni.chainCilium needs agent.mode shared, not %q: Cilium's generic-veth chaining sees only a pod's veth, and in this mode the pod's traffic does not cross one" $mode) -}}
+{{- end -}}
+{{- if and .Values.cni.chainCilium .Values.agent.networkPolicy -}}
+{{- fail "cni.chainCilium and agent.networkPolicy are both on: with Cilium chained, Cilium enforces NetworkPolicy; turn agent.networkPolicy off" -}}
+{{- end -}}
 {{- $c := dict
   "node" "${env:NODE_NAME}"
   "eniSource" "kubernetes"
@@ -54,6 +67,7 @@ app.kubernetes.io/component: {{ index . 1 }}
   "networkPolicy" .Values.agent.networkPolicy
   "devicePlugin" .Values.agent.devicePlugin
   "devicePluginDir" "/var/lib/kubelet/device-plugins"
+  "snat" (dict "enabled" $snat.enabled "vpcCidrs" $snat.vpcCidrs "nonSnatCidrs" $snat.nonSnatCidrs "mark" $snat.mark "kubeProxyMasqueradeBit" $snat.kubeProxyMasqueradeBit)
 -}}
 {{- toPrettyJson $c -}}
 {{- end -}}
@@ -72,7 +86,7 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- $plugins = append $plugins (dict "type" "bandwidth" "capabilities" (dict "bandwidth" true)) -}}
 {{- end -}}
 {{- if .Values.cni.chainCilium -}}
-{{- $plugins = append $plugins (dict "type" "cilium-cni") -}}
+{{- $plugins = append $plugins (dict "type" "cilium-cni" "chaining-mode" "generic-veth") -}}
 {{- end -}}
 {{- toPrettyJson (dict "cniVersion" "1.0.0" "name" .Values.cni.networkName "plugins" $plugins) -}}
 {{- end -}}

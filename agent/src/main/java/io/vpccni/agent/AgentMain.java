@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires the agent by constructor: config → ENIs → node network → datapath → store → pool →
- * reconcile → socket. Usage: {@code vpc-cni-agent --config /etc/vpc-cni/agent.json}.
+ * reconcile → socket. Usage: {@code vpc-cni-agent --config /etc/vpc-cni/agent.json} (or {@code
+ * --help}, {@code --version}, which print to stderr: stdout belongs to nobody).
  */
 public final class AgentMain {
   private static final Logger logger = LoggerFactory.getLogger(AgentMain.class);
@@ -57,6 +58,9 @@ public final class AgentMain {
         configPath = Path.of(args[++i]);
       } else if (args[i].equals("--help")) {
         System.err.println("usage: vpc-cni-agent --config FILE   (keys: docs/agent-config.md)");
+        return;
+      } else if (args[i].equals("--version")) {
+        System.err.println("vpc-cni-agent " + version());
         return;
       } else {
         System.err.println("vpc-cni-agent: unknown argument " + args[i] + " (try --help)");
@@ -73,6 +77,20 @@ public final class AgentMain {
       logger.error("vpc-cni agent cannot start: {}", e.getMessage());
       System.exit(1);
     }
+  }
+
+  /** The version Maven packaged this class with (its jar's pom.properties), or "unknown". */
+  static String version() {
+    var props = new java.util.Properties();
+    try (var in =
+        AgentMain.class.getResourceAsStream("/META-INF/maven/io.vpccni/agent/pom.properties")) {
+      if (in != null) {
+        props.load(in);
+      }
+    } catch (java.io.IOException e) {
+      // unreadable: unknown
+    }
+    return props.getProperty("version", "unknown");
   }
 
   static KubernetesClient kubernetesClient(AgentConfig config) throws java.io.IOException {
@@ -137,6 +155,20 @@ public final class AgentMain {
           "ipCooldownSeconds {} is below conntrack's SYN_SENT timeout (120 s): a reused IP may receive a dead pod's packets",
           config.ipCooldown().toSeconds());
     }
+    // shared mode: NodePort replies and SNAT leave through the primary interface (table ip
+    // vpccni_nat)
+    io.vpccni.agent.snat.SnatManager snat =
+        config.mode() != io.vpccni.agent.config.Mode.SHARED
+            ? null
+            : new io.vpccni.agent.snat.SnatManager(
+                config.snat(),
+                node,
+                new io.vpccni.agent.policy.Nft(
+                    "nft", java.util.Optional.ofNullable(config.nodeNetns())),
+                () -> pool.enis().stream().map(EniSpec::subnet).toList());
+    if (snat != null) {
+      snat.start(java.time.Duration.ofSeconds(10)); // and again after every NodeENI change
+    }
     Timings timings = new Timings();
     AgentMetrics metrics = new AgentMetrics(pool);
     CniService cni =
@@ -166,6 +198,9 @@ public final class AgentMain {
                 List<?> orphaned = pool.updateEnis(list);
                 if (!orphaned.isEmpty()) {
                   logger.warn("IPs in use are no longer offered by the NodeENI spec: {}", orphaned);
+                }
+                if (snat != null) {
+                  snat.sync();
                 }
                 first.countDown();
               });
@@ -281,6 +316,9 @@ public final class AgentMain {
                     closePlugin.close();
                   }
                   metrics.close();
+                  if (snat != null) {
+                    snat.close(); // the rules stay in the kernel for the next agent
+                  }
                   if (closePolicy != null) {
                     closePolicy.close(); // the rules stay in the kernel for the next agent
                   }

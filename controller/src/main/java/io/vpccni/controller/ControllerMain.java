@@ -46,6 +46,15 @@ public final class ControllerMain {
   private ControllerMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("--version")) {
+      System.err.println("vpc-cni-controller " + version());
+      return;
+    }
+    if (args.length == 1 && args[0].equals("--help")) {
+      System.err.println(
+          "usage: vpc-cni-controller --config FILE   (keys: docs/controller-config.md)");
+      return;
+    }
     if (args.length != 2 || !args[0].equals("--config")) {
       System.err.println(
           "usage: vpc-cni-controller --config FILE   (keys: docs/controller-config.md)");
@@ -62,6 +71,21 @@ public final class ControllerMain {
     try (Running r = start(config)) {
       r.stopped.await();
     }
+  }
+
+  /** The version Maven packaged this class with (its jar's pom.properties), or "unknown". */
+  static String version() {
+    var props = new java.util.Properties();
+    try (var in =
+        ControllerMain.class.getResourceAsStream(
+            "/META-INF/maven/io.vpccni/controller/pom.properties")) {
+      if (in != null) {
+        props.load(in);
+      }
+    } catch (java.io.IOException e) {
+      // unreadable: unknown
+    }
+    return props.getProperty("version", "unknown");
   }
 
   /** A started controller; closing it stops everything it started. */

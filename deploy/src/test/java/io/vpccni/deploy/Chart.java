@@ -24,7 +24,11 @@ final class Chart {
 
   /** The example values files the chart ships, each rendered and validated. */
   static final List<String> EXAMPLES =
-      List.of("values-shared.yaml", "values-exclusive.yaml", "values-two-subnet-pools.yaml");
+      List.of(
+          "values-shared.yaml",
+          "values-exclusive.yaml",
+          "values-two-subnet-pools.yaml",
+          "values-cilium.yaml");
 
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();

@@ -43,6 +43,41 @@ class ChartRefusesBadValuesTest {
   }
 
   @Test
+  void snatWithoutTheVpcCidrsOrOutsideSharedModeIsRefusedWhenRendering() {
+    assertThatThrownBy(() -> render(Map.of("agent.snat.enabled", true)))
+        .hasMessageContaining("agent.snat.vpcCidrs is required");
+    assertThatThrownBy(
+            () ->
+                render(
+                    Map.of(
+                        "agent.snat.enabled", true,
+                        "agent.snat.vpcCidrs[0]", "10.0.0.0/16",
+                        "agent.mode", "ipvlan")))
+        .hasMessageContaining("agent.snat.enabled needs agent.mode shared");
+  }
+
+  @Test
+  void aBadSnatCidrFailsTheAgentConfigCheckNamingIt() {
+    Release r =
+        render(
+            Map.of(
+                "agent.snat.enabled", true,
+                "agent.snat.vpcCidrs[0]", "10.0.0.0/16",
+                "agent.snat.nonSnatCidrs[0]", "192.168.0.0/33"));
+    assertThatThrownBy(r::agentConfig)
+        .isInstanceOf(FieldException.class)
+        .hasMessageContaining("snat.nonSnatCidrs[0]");
+  }
+
+  @Test
+  void ciliumChainingWithOurNetworkPolicyOrOutsideSharedModeIsRefused() {
+    assertThatThrownBy(() -> render(Map.of("cni.chainCilium", true, "agent.networkPolicy", true)))
+        .hasMessageContaining("Cilium enforces NetworkPolicy");
+    assertThatThrownBy(() -> render(Map.of("cni.chainCilium", true, "agent.mode", "exclusive")))
+        .hasMessageContaining("cni.chainCilium needs agent.mode shared");
+  }
+
+  @Test
   void anUnknownModeOrAMissingClusterIdIsRefusedWhenRendering() {
     assertThatThrownBy(() -> render(Map.of("agent.mode", "bridge")))
         .hasMessageContaining("agent.mode must be shared, exclusive or ipvlan");

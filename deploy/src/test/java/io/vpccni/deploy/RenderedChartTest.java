@@ -171,10 +171,30 @@ class RenderedChartTest {
     List<String> expected =
         switch (example) {
           case "values-shared.yaml" -> List.of("vpc-cni", "portmap", "bandwidth");
-          case "values-exclusive.yaml" -> List.of("vpc-cni", "cilium-cni");
+          case "values-exclusive.yaml" -> List.of("vpc-cni");
+          case "values-cilium.yaml" -> List.of("vpc-cni", "portmap", "cilium-cni");
           default -> List.of("vpc-cni", "portmap");
         };
     assertThat(types).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void ciliumChainsLastInGenericVethModeOverSnatAndNoPolicyOfOurOwn() throws Exception {
+    Release r = Release.of("values-cilium.yaml");
+    JsonObject conflist = r.conflist("10-vpc-cni.conflist");
+    assertThat(conflist.string("cniVersion")).isEqualTo("1.0.0");
+    List<JsonObject> plugins = conflist.objects("plugins");
+    assertThat(plugins.getFirst().string("type")).isEqualTo("vpc-cni");
+    JsonObject cilium = plugins.getLast();
+    assertThat(cilium.string("type")).isEqualTo("cilium-cni");
+    assertThat(cilium.string("chaining-mode")).isEqualTo("generic-veth");
+    AgentConfig agent = r.agentConfig();
+    assertThat(agent.mode()).isEqualTo(Mode.SHARED);
+    assertThat(agent.networkPolicy()).isFalse();
+    assertThat(agent.snat().enabled()).isTrue();
+    assertThat(agent.snat().neverSnat())
+        .extracting(Object::toString)
+        .containsExactly("10.0.0.0/16", "192.168.0.0/16");
   }
 
   /** The verbs the code uses (see the comments in templates/rbac-*.yaml), and nothing more. */

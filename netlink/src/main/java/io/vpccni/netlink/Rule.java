@@ -11,8 +11,23 @@ import io.vpccni.netaddr.IpPrefix;
  * @param to FRA_DST, or null
  * @param iif FRA_IIFNAME, or null
  * @param table the table looked up (FRA_TABLE)
+ * @param fwmark FRA_FWMARK, or 0 for none
+ * @param fwmask FRA_FWMASK (with a mark: which bits of the packet's mark are compared), or 0
  */
-public record Rule(int family, int priority, IpPrefix from, IpPrefix to, String iif, int table) {
+public record Rule(
+    int family,
+    int priority,
+    IpPrefix from,
+    IpPrefix to,
+    String iif,
+    int table,
+    long fwmark,
+    long fwmask) {
+
+  /** A rule that does not match on the packet's mark. */
+  public Rule(int family, int priority, IpPrefix from, IpPrefix to, String iif, int table) {
+    this(family, priority, from, to, iif, table, 0, 0);
+  }
 
   public static Rule from(IpPrefix from, int priority, int table) {
     return new Rule(from.address().family(), priority, from, null, null, table);
@@ -20,6 +35,11 @@ public record Rule(int family, int priority, IpPrefix from, IpPrefix to, String 
 
   public static Rule to(IpPrefix to, int priority, int table) {
     return new Rule(to.address().family(), priority, null, to, null, table);
+  }
+
+  /** {@code ip rule add fwmark MARK/MASK lookup TABLE priority PRIORITY} (IPv4). */
+  public static Rule fwmark(long mark, long mask, int priority, int table) {
+    return new Rule(2, priority, null, null, null, table, mark, mask);
   }
 
   @Override
@@ -31,6 +51,12 @@ public record Rule(int family, int priority, IpPrefix from, IpPrefix to, String 
     }
     if (iif != null) {
       sb.append(" iif ").append(iif);
+    }
+    if (fwmark != 0 || fwmask != 0) {
+      sb.append(" fwmark 0x").append(Long.toHexString(fwmark));
+      if (fwmask != 0 && fwmask != 0xffffffffL) {
+        sb.append("/0x").append(Long.toHexString(fwmask));
+      }
     }
     sb.append(" lookup ").append(tableName(table));
     return sb.toString();

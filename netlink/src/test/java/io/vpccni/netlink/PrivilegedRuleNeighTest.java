@@ -43,7 +43,8 @@ class PrivilegedRuleNeighTest {
       Rule to = Rule.to(p("10.9.0.0/16"), 1600, 70000);
       Rule iif = new Rule(2, 1700, null, null, "veth-x", 102);
       Rule v6 = Rule.from(p("2001:db8::5/128"), 1536, 101);
-      for (Rule r : List.of(from, to, iif, v6)) {
+      Rule mark = Rule.fwmark(0x80, 0x80, 1024, Route.TABLE_MAIN);
+      for (Rule r : List.of(from, to, iif, v6, mark)) {
         nl.ruleAdd(r);
       }
 
@@ -72,7 +73,16 @@ class PrivilegedRuleNeighTest {
       List<Map<String, Object>> ip6 = IpJson.objects(netns.ipJson(ns, "-6", "rule", "show"));
       assertThat(ip6).anySatisfy(r -> assertThat(r.get("src")).isEqualTo("2001:db8::5"));
 
-      assertThat(nl.ruleList(2)).contains(from, to, iif).doesNotContain(v6);
+      assertThat(ip4)
+          .anySatisfy(
+              r -> {
+                assertThat(r.get("priority")).isEqualTo(1024L);
+                assertThat(r.get("fwmark")).isEqualTo("0x80");
+                assertThat(r.get("fwmask")).isEqualTo("0x80");
+                assertThat(r.get("table")).isEqualTo("main");
+              });
+      assertThat(mark.toString()).isEqualTo("1024:\tfrom all fwmark 0x80/0x80 lookup main");
+      assertThat(nl.ruleList(2)).contains(from, to, iif, mark).doesNotContain(v6);
       assertThat(nl.ruleList(10)).contains(v6);
       assertThat(from.toString()).isEqualTo("1536:\tfrom 10.1.0.5 lookup 101");
       assertThat(to.toString()).isEqualTo("1600:\tfrom all to 10.9.0.0/16 lookup 70000");
@@ -81,7 +91,7 @@ class PrivilegedRuleNeighTest {
           .isInstanceOf(ExistsException.class)
           .hasMessageStartingWith("failed to add rule 1536:\tfrom 10.1.0.5 lookup 101: EEXIST");
 
-      for (Rule r : List.of(from, to, iif, v6)) {
+      for (Rule r : List.of(from, to, iif, v6, mark)) {
         nl.ruleDel(r);
       }
       assertThat(nl.ruleList(0)).containsExactlyInAnyOrderElementsOf(builtin);

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param devicePlugin whether to serve the kubelet device plugin ({@code vpc-cni.io/eni-ip} or
  *     {@code vpc-cni.io/eni})
  * @param devicePluginDir the kubelet's device-plugin directory (holds {@code kubelet.sock})
+ * @param snat source NAT of pod traffic leaving the VPC ({@link SnatConfig#OFF} by default)
  */
 public record AgentConfig(
     String node,
@@ -53,7 +54,8 @@ public record AgentConfig(
     Path kubeconfig,
     boolean networkPolicy,
     boolean devicePlugin,
-    Path devicePluginDir) {
+    Path devicePluginDir,
+    SnatConfig snat) {
 
   public static final Path DEFAULT_SOCKET = Path.of("/run/vpc-cni/agent.sock");
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(180);
@@ -75,7 +77,8 @@ public record AgentConfig(
           "kubeconfig",
           "networkPolicy",
           "devicePlugin",
-          "devicePluginDir");
+          "devicePluginDir",
+          "snat");
 
   /** Reads and validates a config file; errors name the file and the field. */
   public static AgentConfig load(Path file) throws IOException {
@@ -166,6 +169,7 @@ public record AgentConfig(
     if (!pluginDir.startsWith("/")) {
       throw o.invalid("devicePluginDir", "must be an absolute path, not \"" + pluginDir + "\"");
     }
+    SnatConfig snat = o.has("snat") ? SnatConfig.parse(o.object("snat"), mode) : SnatConfig.OFF;
     String node = o.string("node");
     Matcher ref = ENV_REF.matcher(node);
     if (ref.matches()) {
@@ -193,6 +197,7 @@ public record AgentConfig(
         o.optString("kubeconfig").map(Path::of).orElse(null),
         policy,
         devicePlugin,
-        Path.of(pluginDir));
+        Path.of(pluginDir),
+        snat);
   }
 }

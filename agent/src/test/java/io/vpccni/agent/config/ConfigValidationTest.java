@@ -59,11 +59,58 @@ class ConfigValidationTest {
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePluginDir\":\"dp\"}|devicePluginDir",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"networkPolicy\":true}|networkPolicy",
         "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"networkPolicy\":\"yes\"}|networkPolicy",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":true}|snat",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"enabled\":true}}|snat.vpcCidrs",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"enable\":true}}|snat.enable",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"enabled\":\"on\"}}|snat.enabled",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"vpcCidrs\":\"10.0.0.0/8\"}}|snat.vpcCidrs",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"vpcCidrs\":[\"10.0.0.0/33\"]}}|snat.vpcCidrs[0]",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"vpcCidrs\":[\"10.0.0.0/8\"],\"nonSnatCidrs\":[\"192.168.0.0/16\",\"nope\"]}}|snat.nonSnatCidrs[1]",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"nonSnatCidrs\":[\"192.168.1.1/16\"]}}|snat.nonSnatCidrs[0]",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"nonSnatCidrs\":[\"fd00::/8\"]}}|snat.nonSnatCidrs[0]",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"nonSnatCidrs\":[7]}}|snat.nonSnatCidrs[0]",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"mark\":3}}|snat.mark",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"kubeProxyMasqueradeBit\":32}}|snat.kubeProxyMasqueradeBit",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"kubeProxyMasqueradeBit\":7}}|snat.kubeProxyMasqueradeBit",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"mark\":8589934592}}|snat.mark",
+        "{\"node\":\"n\",\"enisFile\":\"/e\",\"mode\":\"exclusive\",\"snat\":{\"enabled\":true,\"vpcCidrs\":[\"10.0.0.0/8\"]}}|snat.enabled",
       })
   void badAgentConfigNamesTheField(String json, String field) {
     assertThatThrownBy(() -> AgentConfig.parse(Json.parseObject(json)))
         .isInstanceOf(FieldException.class)
         .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo(field));
+  }
+
+  @Test
+  void snatIsOffByDefaultAndParsedWhenOn() {
+    AgentConfig off =
+        AgentConfig.parse(Json.parseObject("{\"node\":\"n1\",\"enisFile\":\"/e.json\"}"));
+    assertThat(off.snat().enabled()).isFalse();
+    AgentConfig on =
+        AgentConfig.parse(
+            Json.parseObject(
+                "{\"node\":\"n1\",\"enisFile\":\"/e.json\",\"snat\":{\"enabled\":true,"
+                    + "\"vpcCidrs\":[\"10.0.0.0/16\",\"10.1.0.0/16\"],"
+                    + "\"nonSnatCidrs\":[\"192.168.0.0/16\"],\"mark\":256}}"));
+    assertThat(on.snat().enabled()).isTrue();
+    assertThat(on.snat().neverSnat())
+        .extracting(Object::toString)
+        .containsExactly("10.0.0.0/16", "10.1.0.0/16", "192.168.0.0/16");
+    assertThat(on.snat().mark()).isEqualTo(256);
+    assertThat(on.snat().kubeProxyMasqueradeMark()).isEqualTo(0x4000);
+  }
+
+  @Test
+  void aBadSnatCidrIsNamedWithItsText() {
+    assertThatThrownBy(
+            () ->
+                AgentConfig.parse(
+                    Json.parseObject(
+                        "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"enabled\":true,"
+                            + "\"vpcCidrs\":[\"10.0.0.0/8\"],\"nonSnatCidrs\":[\"10.300.0.0/16\"]}}")))
+        .isInstanceOf(FieldException.class)
+        .hasMessageContaining("snat.nonSnatCidrs[0]")
+        .hasMessageContaining("10.300.0.0/16");
   }
 
   static final String ENI =

@@ -103,7 +103,9 @@ public final class Rtnl {
   public static final int FRA_SRC = 2;
   public static final int FRA_IIFNAME = 3;
   public static final int FRA_PRIORITY = 6;
+  public static final int FRA_FWMARK = 10;
   public static final int FRA_TABLE = 15;
+  public static final int FRA_FWMASK = 16;
   public static final int FRA_MAX_USED = 32;
 
   // ndmsg and neighbour attributes

@@ -33,6 +33,12 @@ public final class RuleMessages {
     if (r.iif() != null) {
       w.attrString(Rtnl.FRA_IIFNAME, r.iif());
     }
+    if (r.fwmark() != 0 || r.fwmask() != 0) {
+      w.attrU32(Rtnl.FRA_FWMARK, (int) r.fwmark());
+      if (r.fwmask() != 0) {
+        w.attrU32(Rtnl.FRA_FWMASK, (int) r.fwmask());
+      }
+    }
   }
 
   /** Strict checking accepts only the family in a rule dump request. */
@@ -70,7 +76,9 @@ public final class RuleMessages {
         prefix(a.ip(Rtnl.FRA_SRC), srcLen),
         prefix(a.ip(Rtnl.FRA_DST), dstLen),
         a.string(Rtnl.FRA_IIFNAME),
-        a.u32(Rtnl.FRA_TABLE, hdrTable));
+        a.u32(Rtnl.FRA_TABLE, hdrTable),
+        Integer.toUnsignedLong(a.u32(Rtnl.FRA_FWMARK, 0)),
+        Integer.toUnsignedLong(a.u32(Rtnl.FRA_FWMASK, 0)));
   }
 
   private static IpPrefix prefix(IpAddress ip, int len) {

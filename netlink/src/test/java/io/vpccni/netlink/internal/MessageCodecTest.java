@@ -167,7 +167,9 @@ class MessageCodecTest {
         new Rule[] {
           Rule.from(IpPrefix.parse("10.0.1.5/32"), 1536, 101),
           Rule.to(IpPrefix.parse("10.9.0.0/16"), 1600, 70000),
-          new Rule(10, 1700, IpPrefix.parse("2001:db8::/64"), null, "eth1", 254)
+          new Rule(10, 1700, IpPrefix.parse("2001:db8::/64"), null, "eth1", 254),
+          Rule.fwmark(0x80, 0x80, 1024, 254),
+          Rule.fwmark(0x80000000L, 0xffffffffL, 1025, 101)
         }) {
       ByteBuffer b = message(Rtnl.RTM_NEWRULE, w -> RuleMessages.encode(w, r));
       assertThat(roundTrip(Rtnl.RTM_NEWRULE, b, RuleMessages::decode)).isEqualTo(r);
