@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,7 +51,14 @@ public final class PolicyEnforcer implements AutoCloseable {
   private SharedIndexInformer<NetworkPolicy> policies;
   private SharedIndexInformer<Namespace> namespaces;
   private SharedIndexInformer<Pod> pods;
-  private ScheduledFuture<?> pending;
+
+  /**
+   * A run is scheduled and has not read the stores yet, so it will see any change made now. Guarded
+   * by {@link #scheduling}, not by {@code this}: a watch event must not wait for an nft run.
+   */
+  private boolean queued;
+
+  private final Object scheduling = new Object();
 
   /** Pods read directly at admit because the watch had not brought them yet. */
   private final Map<String, Pod> fetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -152,23 +158,31 @@ public final class PolicyEnforcer implements AutoCloseable {
     enforce(Optional.of(new LocalPod(podRef, ip)));
   }
 
-  /** Recomputes soon (a pod went away, a watch fired): coalesces bursts. */
-  public synchronized void enforceSoon() {
-    if (!synced || (pending != null && !pending.isDone())) {
-      return;
+  /**
+   * Recomputes soon (a pod went away, a watch fired): coalesces bursts. A change is skipped only
+   * when a queued run has not started yet (that run reads the stores after it); a change that comes
+   * while a run is computing or applying queues the next run, so no change is lost.
+   */
+  public void enforceSoon() {
+    synchronized (scheduling) {
+      if (!synced || queued) {
+        return;
+      }
+      queued = true;
     }
-    pending =
-        worker.schedule(
-            () -> {
-              try {
-                enforce(Optional.empty());
-              } catch (IOException | RuntimeException e) {
-                logger.error("failed to apply NetworkPolicy rules, retrying: {}", e.getMessage());
-                worker.schedule(this::enforceSoon, 1, TimeUnit.SECONDS);
-              }
-            },
-            debounce.toMillis(),
-            TimeUnit.MILLISECONDS);
+    worker.schedule(this::runQueued, debounce.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void runQueued() {
+    synchronized (scheduling) {
+      queued = false; // from here on a change queues another run
+    }
+    try {
+      enforce(Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      logger.error("failed to apply NetworkPolicy rules, retrying: {}", e.getMessage());
+      worker.schedule(this::enforceSoon, 1, TimeUnit.SECONDS);
+    }
   }
 
   private synchronized void enforce(Optional<LocalPod> extra) throws IOException {
@@ -205,7 +219,8 @@ public final class PolicyEnforcer implements AutoCloseable {
       all.remove(found);
       all.add(withIp);
     }
-    var result = PolicyCompiler.compile(policies.getStore().list(), nsLabels, all, local);
+    List<NetworkPolicy> inStore = policies.getStore().list();
+    var result = PolicyCompiler.compile(inStore, nsLabels, all, local);
     result.errors().forEach(e -> logger.warn("NetworkPolicy ignored in part: {}", e));
     String script = NftRenderer.render(result.pods());
     if (script.equals(inForce)) {
@@ -218,7 +233,7 @@ public final class PolicyEnforcer implements AutoCloseable {
     logger.info(
         "NetworkPolicy rules applied for {} local pods ({} policies) in {} ms",
         local.size(),
-        policies.getStore().list().size(),
+        inStore.size(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 

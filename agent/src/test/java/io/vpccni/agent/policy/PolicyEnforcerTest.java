@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,5 +148,61 @@ class PolicyEnforcerTest {
     enforcer.start(Duration.ofSeconds(10));
     enforcer.admit("prod/web-0", IpAddress.parse("10.0.1.10"));
     assertThat(applied.getLast()).contains("ip daddr vmap { 10.0.1.10 : jump in_0 }");
+  }
+
+  @Test
+  void aChangeThatComesWhileRulesAreBeingAppliedIsAppliedNext() throws Exception {
+    CountDownLatch inApply = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean holdNext = new AtomicBoolean();
+    PolicyEnforcer slow =
+        new PolicyEnforcer(
+            client,
+            () -> List.copyOf(local),
+            script -> {
+              if (holdNext.getAndSet(false)) {
+                inApply.countDown();
+                try {
+                  release.await(10, TimeUnit.SECONDS); // an nft run that takes its time
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              applied.add(script);
+            },
+            Duration.ofMillis(20));
+    try {
+      client.pods().resource(pod("prod", "web-0", "web")).create();
+      local.add(new PolicyEnforcer.LocalPod("prod/web-0", IpAddress.parse("10.0.1.10")));
+      slow.start(Duration.ofSeconds(10));
+      holdNext.set(true);
+      client
+          .resource(
+              PolicyCompilerTest.policy(
+                  "metadata: {name: in, namespace: prod}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}"))
+          .create();
+      assertThat(inApply.await(5, TimeUnit.SECONDS))
+          .as("the first policy is being applied")
+          .isTrue();
+      // a second policy arrives while the first one's rules are still being applied
+      client
+          .resource(
+              PolicyCompilerTest.policy(
+                  "metadata: {name: out, namespace: prod}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Egress]}"))
+          .create();
+      Thread.sleep(300); // its watch event comes and goes while the apply is held
+      release.countDown();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(applied.getLast())
+                      .as("the rules in force at the end")
+                      .contains("ip saddr vmap { 10.0.1.10 : jump eg_0 }")
+                      .contains("ip daddr vmap { 10.0.1.10 : jump in_0 }"));
+    } finally {
+      release.countDown();
+      slow.close();
+    }
   }
 }

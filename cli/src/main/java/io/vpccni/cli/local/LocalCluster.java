@@ -35,7 +35,11 @@ public final class LocalCluster {
   static final String SUBNET = "10.0.0.0/16";
   static final String GATEWAY = "10.0.0.1";
 
-  /** Tunables of a local cluster; the defaults are what `local up` uses. */
+  /**
+   * Tunables of a local cluster; the defaults are what `local up` uses. {@code networkPolicy} is
+   * the agents' {@code networkPolicy} key: on by default, so every local cluster (the demo, every
+   * e2e test) runs with NetworkPolicy enforced.
+   */
   public record Options(
       int nodes,
       String instanceType,
@@ -43,9 +47,30 @@ public final class LocalCluster {
       int warmIps,
       int releaseDelaySeconds,
       int gcPeriodSeconds,
-      int gcGraceSeconds) {
+      int gcGraceSeconds,
+      boolean networkPolicy) {
+    /** With NetworkPolicy enforced. */
+    public Options(
+        int nodes,
+        String instanceType,
+        long ipCooldownSeconds,
+        int warmIps,
+        int releaseDelaySeconds,
+        int gcPeriodSeconds,
+        int gcGraceSeconds) {
+      this(
+          nodes,
+          instanceType,
+          ipCooldownSeconds,
+          warmIps,
+          releaseDelaySeconds,
+          gcPeriodSeconds,
+          gcGraceSeconds,
+          true);
+    }
+
     public static Options defaults(int nodes) {
-      return new Options(nodes, "c5.xlarge", 180, 5, 30, 30, 60);
+      return new Options(nodes, "c5.xlarge", 180, 5, 30, 30, 60, true);
     }
   }
 
@@ -209,12 +234,15 @@ public final class LocalCluster {
                 + nd.resolve("device-plugins")
                 + "\",\"metricsAddress\":\"127.0.0.1:0\",\"ipCooldownSeconds\":"
                 + opt.ipCooldownSeconds()
+                + ",\"networkPolicy\":"
+                + opt.networkPolicy()
                 + "}");
         Process agent =
             start(
                 n.string("name") + "-agent",
                 List.of(dist.resolve("bin/vpc-cni-agent").toString(), "--config", acfg.toString()));
         pids.add(agent.pid());
+        n.put("agentPid", agent.pid());
         Path conflist = nd.resolve("10-vpc-cni.conflist");
         Files.writeString(
             conflist,
@@ -359,6 +387,54 @@ public final class LocalCluster {
     writeDescription(d);
   }
 
+  /**
+   * Stops node {@code node}'s agent (SIGTERM, or SIGKILL when {@code kill}: it dies between any two
+   * instructions) and starts a new one with the same {@code agent.json}, as the DaemonSet would
+   * after a crash or a rolling update. Its log goes on in {@code nodeK-agent.log}. Returns once the
+   * new agent's socket is up (at most 60 s); its pid replaces the old one in cluster.json.
+   */
+  public long restartAgent(int node, boolean kill) throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    List<JsonObject> nodes = d.objects("nodes");
+    if (node < 1 || node > nodes.size()) {
+      throw new IllegalArgumentException("node must be 1.." + nodes.size());
+    }
+    JsonObject n = nodes.get(node - 1);
+    long old = n.integer("agentPid");
+    Optional<ProcessHandle> h = ProcessHandle.of(old);
+    if (h.isPresent()) {
+      if (kill) {
+        h.get().destroyForcibly();
+      } else {
+        h.get().destroy();
+      }
+      h.get().onExit().get(30, TimeUnit.SECONDS);
+    }
+    Path sock = Path.of(n.string("agentSocket"));
+    Files.deleteIfExists(sock); // a SIGKILLed agent leaves its socket file: wait for the new one
+    String name = n.string("name");
+    Path log = dir.resolve(name + "-agent.log");
+    Process agent =
+        new ProcessBuilder(
+                "setsid",
+                dist.resolve("bin/vpc-cni-agent").toString(),
+                "--config",
+                dir.resolve(name).resolve("agent.json").toString())
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve(name + "-agent.out").toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    List<Object> pids = new ArrayList<>(d.list("pids"));
+    pids.removeIf(p -> ((Number) p).longValue() == old); // down must not signal a reused pid
+    pids.add(agent.pid());
+    n.put("agentPid", agent.pid()); // n views d's node entry
+    d.put("pids", pids);
+    writeDescription(d);
+    waitForSocket(sock, agent, log);
+    return agent.pid();
+  }
+
   /** Stops every process and removes every namespace and file of the cluster. */
   public void down(java.util.function.Consumer<String> progress) throws Exception {
     if (!Files.exists(descriptionFile())) {
@@ -430,6 +506,21 @@ public final class LocalCluster {
    */
   public String pod(String verb, io.fabric8.kubernetes.api.model.Pod pod, int node)
       throws Exception {
+    return pod(verb, pod, node, netns -> {});
+  }
+
+  /**
+   * {@link #pod(String, io.fabric8.kubernetes.api.model.Pod, int)}, calling {@code sandboxReady}
+   * with the pod's network namespace name once it exists and before the CNI binary runs: what a
+   * runtime does between creating the sandbox and calling CNI, so a test can start a process in the
+   * pod before it has any interface.
+   */
+  public String pod(
+      String verb,
+      io.fabric8.kubernetes.api.model.Pod pod,
+      int node,
+      java.util.function.Consumer<String> sandboxReady)
+      throws Exception {
     JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
     List<JsonObject> nodes = d.objects("nodes");
     if (node < 1 || node > nodes.size()) {
@@ -445,6 +536,7 @@ public final class LocalCluster {
         createPodObject(kube, pod, namespace, n.string("name"));
         run("ip", "netns", "add", ns);
         run("ip", "-n", ns, "link", "set", "lo", "up");
+        sandboxReady.accept(ns);
       }
       String out = cni(verb, n, ns, namespace, name);
       if (verb.equals("ADD")) {

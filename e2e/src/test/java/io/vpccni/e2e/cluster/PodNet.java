@@ -1,0 +1,181 @@
+package io.vpccni.e2e.cluster;
+
+import io.vpccni.netlink.Netns;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One endpoint of the policy tests: a network namespace of the local cluster (a pod's, or the VPC
+ * host's) with TCP and UDP listeners that answer with the endpoint's name, and probes from it. A
+ * socket belongs to the namespace it was created in, whatever thread uses it later, so each socket
+ * is created inside the namespace ({@link Netns#run}, a fresh platform thread) and used from
+ * anywhere; nothing runs as a subprocess.
+ */
+final class PodNet implements AutoCloseable {
+  final String name;
+  final String netns;
+  final String ip;
+  private final Netns ns;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  PodNet(String name, String netns, String ip) {
+    this.name = name;
+    this.netns = netns;
+    this.ip = ip;
+    this.ns = Netns.open(Path.of("/run/netns", netns));
+  }
+
+  /** Listens on 0.0.0.0 for each port; every accepted connection and datagram gets the name. */
+  PodNet listen(List<Integer> tcp, List<Integer> udp) throws Exception {
+    byte[] reply = (name + "\n").getBytes(StandardCharsets.UTF_8);
+    for (int port : tcp) {
+      ServerSocket ss = ns.run(() -> new ServerSocket(port, 200));
+      open.add(ss);
+      daemon(
+          "tcp-" + name + "-" + port,
+          () -> {
+            while (!ss.isClosed()) {
+              try (Socket s = ss.accept()) {
+                s.getOutputStream().write(reply);
+              } catch (IOException e) {
+                // closed, or the peer went away: next
+              }
+            }
+          });
+    }
+    for (int port : udp) {
+      DatagramSocket ds = ns.run(() -> new DatagramSocket(port));
+      open.add(ds);
+      daemon(
+          "udp-" + name + "-" + port,
+          () -> {
+            byte[] buf = new byte[64];
+            while (!ds.isClosed()) {
+              try {
+                DatagramPacket d = new DatagramPacket(buf, buf.length);
+                ds.receive(d);
+                ds.send(new DatagramPacket(reply, reply.length, d.getSocketAddress()));
+              } catch (IOException e) {
+                // closed: the loop ends
+              }
+            }
+          });
+    }
+    return this;
+  }
+
+  /**
+   * A TCP connection to {@code to}'s port that completes and brings back {@code to}'s name, within
+   * {@code timeoutMs} (shorter than the kernel's 1 s SYN retransmit: one SYN decides).
+   */
+  boolean tcp(PodNet to, int port, int timeoutMs) throws Exception {
+    SocketChannel ch = ns.run(SocketChannel::open);
+    try (ch) {
+      Socket s = ch.socket();
+      s.connect(new InetSocketAddress(InetAddress.getByName(to.ip), port), timeoutMs);
+      s.setSoTimeout(timeoutMs);
+      byte[] buf = new byte[64];
+      int n = s.getInputStream().readNBytes(buf, 0, to.name.length() + 1);
+      return new String(buf, 0, n, StandardCharsets.UTF_8).equals(to.name + "\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A UDP request to {@code to}'s port whose reply (to's name) comes back within the timeout. */
+  boolean udp(PodNet to, int port, int timeoutMs) throws Exception {
+    DatagramSocket s = ns.run(DatagramSocket::new);
+    try (s) {
+      s.setSoTimeout(timeoutMs);
+      s.send(new DatagramPacket(new byte[] {7}, 1, InetAddress.getByName(to.ip), port));
+      DatagramPacket back = new DatagramPacket(new byte[64], 64);
+      s.receive(back);
+      return new String(back.getData(), 0, back.getLength(), StandardCharsets.UTF_8)
+          .equals(to.name + "\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A UDP channel created in this namespace (for senders started before the pod has eth0). */
+  DatagramChannel udpChannel() throws Exception {
+    DatagramChannel ch = ns.run(DatagramChannel::open);
+    open.add(ch);
+    return ch;
+  }
+
+  /** Counts datagrams per source address on {@code port} until closed. */
+  UdpCounter count(int port) throws Exception {
+    DatagramChannel ch = ns.run(() -> DatagramChannel.open().bind(new InetSocketAddress(port)));
+    open.add(ch);
+    UdpCounter c = new UdpCounter();
+    daemon(
+        "count-" + name + "-" + port,
+        () -> {
+          ByteBuffer buf = ByteBuffer.allocate(64);
+          while (ch.isOpen()) {
+            try {
+              buf.clear();
+              InetSocketAddress from = (InetSocketAddress) ch.receive(buf);
+              c.add(from.getAddress().getHostAddress());
+            } catch (IOException e) {
+              // closed: the loop ends
+            }
+          }
+        });
+    return c;
+  }
+
+  /** Datagrams received, per source address, and when the first one of each arrived. */
+  static final class UdpCounter {
+    private final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    private final java.util.Map<String, Long> first = new java.util.HashMap<>();
+
+    synchronized void add(String src) {
+      counts.merge(src, 1, Integer::sum);
+      first.putIfAbsent(src, System.nanoTime());
+    }
+
+    synchronized int from(String src) {
+      return counts.getOrDefault(src, 0);
+    }
+
+    /** {@link System#nanoTime} of the first datagram from {@code src}, if any came. */
+    synchronized java.util.Optional<Long> firstFrom(String src) {
+      return java.util.Optional.ofNullable(first.get(src));
+    }
+  }
+
+  private static void daemon(String name, Runnable r) {
+    Thread.ofPlatform().name(name).daemon(true).start(r);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : open) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing: nothing to do
+      }
+    }
+    ns.close();
+  }
+
+  @Override
+  public String toString() {
+    return name + "(" + ip + ")";
+  }
+}
