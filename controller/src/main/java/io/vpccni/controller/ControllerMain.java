@@ -60,6 +60,10 @@ public final class ControllerMain {
       return;
     }
     try (Running r = start(config)) {
+      // SIGTERM (a rolling update, a drain): stop syncing, then give the Lease up, so the standby
+      // takes over at once instead of after the lease duration.
+      Runtime.getRuntime()
+          .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(r::close));
       r.stopped.await();
     }
   }
@@ -89,18 +93,44 @@ public final class ControllerMain {
       this.metrics = metrics;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closing =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Stops acting first (the pool loop and its in-flight sync, GC, status writes), then releases
+     * the Lease, so two replicas never act at once. Idempotent: the shutdown hook, the end of
+     * {@code main} and a lost lease may all call it.
+     */
     @Override
     public void close() {
-      leadership.close();
+      if (!closing.compareAndSet(false, true)) {
+        return;
+      }
+      metrics.leader(false);
       gcTimer.shutdownNow();
       pools.close();
+      leadership.close();
       kube.close();
       metrics.close();
       stopped.countDown();
+      logger.info("vpc-cni controller stopped");
     }
   }
 
   public static Running start(ControllerConfig config) throws Exception {
+    return start(
+        config,
+        Optional.ofNullable(System.getenv("POD_NAME"))
+            .orElse(
+                java.net.InetAddress.getLocalHost().getHostName()
+                    + "-"
+                    + ProcessHandle.current().pid()));
+  }
+
+  /**
+   * As {@link #start(ControllerConfig)}, with the Lease identity given (tests run two in one JVM).
+   */
+  static Running start(ControllerConfig config, String identity) throws Exception {
     KubernetesClientBuilder kb = new KubernetesClientBuilder();
     if (config.kubeconfig() != null) {
       kb.withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig())));
@@ -149,12 +179,6 @@ public final class ControllerMain {
     ScheduledExecutorService gcTimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("eni-gc").daemon(true).unstarted(r));
-    String identity =
-        Optional.ofNullable(System.getenv("POD_NAME"))
-            .orElse(
-                java.net.InetAddress.getLocalHost().getHostName()
-                    + "-"
-                    + ProcessHandle.current().pid());
     Running[] self = new Running[1];
     Leadership leadership =
         new Leadership(

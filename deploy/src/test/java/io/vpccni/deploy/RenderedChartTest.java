@@ -194,7 +194,7 @@ class RenderedChartTest {
         .containsExactlyInAnyOrder(
             "/nodes: get,list,watch",
             "vpc-cni.io/nodeenis: create,delete,get,list,update,watch",
-            "vpc-cni.io/subnetpools: get,list",
+            "vpc-cni.io/subnetpools: get,list,watch",
             "vpc-cni.io/subnetpools/status: update",
             "/events: create,get,patch");
     assertThat(rules(r.named(Role.class, name("controller-lease")).getRules()))

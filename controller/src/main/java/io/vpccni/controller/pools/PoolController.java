@@ -3,6 +3,7 @@ package io.vpccni.controller.pools;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.controller.plan.NodePoolState;
@@ -91,6 +92,8 @@ public final class PoolController implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private Thread worker;
   private volatile boolean stopped;
+  // SubnetPools as watched (null before start, or without the CRD: then each sync reads them)
+  private volatile SharedIndexInformer<SubnetPool> subnetPools;
 
   public PoolController(
       KubernetesClient kube,
@@ -124,6 +127,13 @@ public final class PoolController implements AutoCloseable {
   public void start() {
     informers.add(kube.nodes().inform(handler(Node::getMetadata)));
     informers.add(kube.resources(NodeEni.class).inform(handler(NodeEni::getMetadata)));
+    try {
+      subnetPools = kube.resources(SubnetPool.class).inform(subnetPoolHandler());
+      informers.add(subnetPools);
+    } catch (KubernetesClientException e) {
+      logger.warn(
+          "cannot watch SubnetPools ({}); reading them on each sync instead", e.getMessage());
+    }
     worker = Thread.ofPlatform().name("pool-worker").daemon(true).start(this::work);
     timer.scheduleWithFixedDelay(
         this::enqueueAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
@@ -147,6 +157,48 @@ public final class PoolController implements AutoCloseable {
         enqueue(meta.apply(obj).getName());
       }
     };
+  }
+
+  /** A SubnetPool added, deleted or with a new spec may change any node's plan: sync them all. */
+  private ResourceEventHandler<SubnetPool> subnetPoolHandler() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(SubnetPool p) {
+        resyncSoon();
+      }
+
+      @Override
+      public void onUpdate(SubnetPool before, SubnetPool after) {
+        var json = kube.getKubernetesSerialization();
+        if (!json.asJson(before.getSpec()).equals(json.asJson(after.getSpec()))) {
+          resyncSoon(); // not on our own status writes
+        }
+      }
+
+      @Override
+      public void onDelete(SubnetPool p, boolean unknown) {
+        resyncSoon();
+      }
+    };
+  }
+
+  private void resyncSoon() {
+    try {
+      if (!stopped) {
+        timer.execute(this::enqueueAll);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** The SubnetPool named, from the watch once started, else read; null if there is none. */
+  SubnetPool subnetPool(String name) {
+    SharedIndexInformer<SubnetPool> watched = subnetPools;
+    if (watched != null) {
+      return watched.getStore().getByKey(name);
+    }
+    return kube.resources(SubnetPool.class).withName(name).get();
   }
 
   public void enqueue(String node) {
@@ -285,7 +337,7 @@ public final class PoolController implements AutoCloseable {
       }
       PoolTarget target = PoolTarget.DEFAULT;
       if (!pool.isEmpty()) {
-        SubnetPool sp = kube.resources(SubnetPool.class).withName(pool).get();
+        SubnetPool sp = subnetPool(pool);
         if (sp == null || sp.getSpec() == null) {
           target = null; // no new ENIs for it; its ENIs still serve their pods and drain
           if (poolDemand > 0) {
@@ -641,6 +693,13 @@ public final class PoolController implements AutoCloseable {
     informers.forEach(SharedIndexInformer::close);
     if (worker != null) {
       worker.interrupt();
+      if (Thread.currentThread() != worker) {
+        try {
+          worker.join(10_000); // let an in-flight sync end before the Lease is released
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 }
