@@ -16,6 +16,7 @@ import io.vpccni.controller.gc.EniGarbageCollector;
 import io.vpccni.controller.leader.Leadership;
 import io.vpccni.controller.metrics.ControllerMetrics;
 import io.vpccni.controller.pools.PoolController;
+import io.vpccni.controller.pools.SubnetCache;
 import io.vpccni.controller.pools.SubnetChooser;
 import io.vpccni.controller.pools.SubnetPoolStatusWriter;
 import io.vpccni.controller.pools.VpcApiNodeOperations;
@@ -151,7 +152,8 @@ public final class ControllerMain {
                 RateLimiter.of(config.cloudCallsPerSecond(), config.cloudBurst()),
                 Duration.ofSeconds(30)),
             RetryPolicy.fromSettings(config.providerSettings(), "retry."));
-    SubnetChooser subnets = new SubnetChooser(api, Clock.systemUTC(), config.subnetCacheTtl());
+    SubnetChooser subnets =
+        new SubnetChooser(new SubnetCache(api, Clock.systemUTC(), config.subnetCacheTtl()));
     VpcApiNodeOperations ops =
         new VpcApiNodeOperations(
             api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC(), subnets);

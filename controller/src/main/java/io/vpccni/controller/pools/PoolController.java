@@ -77,7 +77,6 @@ public final class PoolController implements AutoCloseable {
   private final Map<String, CloudRecord> records = new ConcurrentHashMap<>();
   private final Duration cloudResync;
   private final PoolListener listener;
-  private final SubnetFacts subnetFacts;
   private final EventRecorder nodeEvents;
 
   /** The least time between two writes of one Event series on a Node. */
@@ -120,7 +119,6 @@ public final class PoolController implements AutoCloseable {
     this.warm = warm;
     this.clock = clock;
     this.resync = resync;
-    this.subnetFacts = new SubnetFacts(ops::subnet, clock, cloudResync);
     this.nodeEvents = new EventRecorder(kube, "vpc-cni-controller", "", clock, NODE_EVENT_INTERVAL);
   }
 
@@ -440,7 +438,7 @@ public final class PoolController implements AutoCloseable {
     wanted.enis = fresh;
     wanted.releaseIps = new ArrayList<>(releasing);
     wanted.warmPool = warmPool();
-    wanted.subnets = subnetFacts.of(subnetIds(inst, fresh));
+    wanted.subnets = subnetFacts(subnetIds(inst, fresh));
     wanted.conditions = newConditions;
     var json = kube.getKubernetesSerialization();
     if (!json.asJson(wanted).equals(json.asJson(spec))) {
@@ -667,6 +665,24 @@ public final class PoolController implements AutoCloseable {
     excessSince.keySet().removeIf(k -> k.equals(name) || k.startsWith(name + "/"));
     records.remove(name);
     listener.nodes(records.size());
+  }
+
+  /**
+   * The free counts of these subnets for {@code spec.subnets}, in order, omitting those the cloud
+   * does not know or cannot describe now; the node operations cache them (one describe per subnet
+   * per {@code subnetCacheSeconds}, see {@link SubnetCache}).
+   */
+  private List<NodeEniSpec.Subnet> subnetFacts(java.util.Collection<String> ids) {
+    List<NodeEniSpec.Subnet> out = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        ops.subnet(id).ifPresent(out::add);
+      } catch (RuntimeException e) {
+        logger.warn(
+            "failed to describe subnet {}: {}; leaving it out of spec.subnets", id, e.toString());
+      }
+    }
+    return out;
   }
 
   private NodeEniSpec.WarmPool warmPool() {
