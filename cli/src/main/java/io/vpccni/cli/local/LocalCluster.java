@@ -411,6 +411,29 @@ public final class LocalCluster {
     writeDescription(d);
   }
 
+  /**
+   * SIGTERMs one controller replica of this cluster, as a rolling update or a drain does: it stops
+   * syncing and gives its Lease up before it exits. Waits (at most 20 s) until it is gone. Refuses
+   * a pid that is not one of {@link #controllerPids}.
+   */
+  public void stopController(long pid) throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    List<Object> controllers = new ArrayList<>(d.list("controllers"));
+    if (!controllers.removeIf(p -> ((Number) p).longValue() == pid)) {
+      throw new IllegalArgumentException(
+          "pid " + pid + " is not a controller of this cluster; controllers: " + controllers);
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isPresent()) {
+      h.get().destroy(); // SIGTERM on Linux
+      h.get().onExit().get(20, TimeUnit.SECONDS);
+    }
+    List<Object> pids = new ArrayList<>(d.list("pids"));
+    pids.removeIf(p -> ((Number) p).longValue() == pid);
+    d.put("pids", pids).put("controllers", controllers);
+    writeDescription(d);
+  }
+
   /** Stops every process and removes every namespace and file of the cluster. */
   public void down(java.util.function.Consumer<String> progress) throws Exception {
     if (!Files.exists(descriptionFile())) {
