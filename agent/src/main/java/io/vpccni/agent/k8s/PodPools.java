@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * and Namespaces come from informers (watched, so nothing is fetched per pod), the pod itself is
  * read once (its annotations and labels; the CNI arguments carry only its name). A pod the API
  * server does not know (a pod not made by a kubelet, as in the local cluster) is in the default
- * pool.
+ * pool. The pod's annotations come back with the choice, for the rest of the ADD (bandwidth): one
+ * read of the pod per ADD.
  */
 public final class PodPools implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(PodPools.class);
@@ -47,10 +48,19 @@ public final class PodPools implements AutoCloseable {
   }
 
   /**
-   * A pod's pool ({@code ""}: the default pool) and its uid (empty if the pod was not found), which
-   * an Event needs for {@code kubectl describe pod} to show it.
+   * A pod's pool ({@code ""}: the default pool), its uid (empty if the pod was not found), which an
+   * Event needs for {@code kubectl describe pod} to show it, and its annotations (empty if the pod
+   * was not found), so the rest of the ADD (bandwidth) reads the pod no second time.
    */
-  public record Choice(String pool, String podUid) {}
+  public record Choice(String pool, String podUid, Map<String, String> annotations) {
+    public Choice {
+      annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    public Choice(String pool, String podUid) {
+      this(pool, podUid, Map.of());
+    }
+  }
 
   /**
    * The pool of the pod.
@@ -59,11 +69,7 @@ public final class PodPools implements AutoCloseable {
    */
   public Choice poolOf(String namespace, String podName)
       throws SubnetPoolSelection.UnknownSubnetPoolException {
-    if (pools == null
-        || namespace == null
-        || namespace.isEmpty()
-        || podName == null
-        || podName.isEmpty()) {
+    if (namespace == null || namespace.isEmpty() || podName == null || podName.isEmpty()) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
     Pod pod;
@@ -73,21 +79,25 @@ public final class PodPools implements AutoCloseable {
       logger.warn("cannot read pod {}/{}: {}", namespace, podName, e.getMessage());
       pod = null;
     }
-    List<SubnetPool> all = pools.getStore().list();
     if (pod == null) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+    if (pools == null) {
+      return new Choice(SubnetPool.DEFAULT_POOL, uid, annotations); // no SubnetPool CRD
+    }
+    List<SubnetPool> all = pools.getStore().list();
     Namespace ns = namespaces == null ? null : namespaces.getStore().getByKey(namespace);
     if (ns == null && !all.isEmpty()) {
       ns = kube.namespaces().withName(namespace).get(); // informer not synced yet
     }
     Map<String, String> nsLabels = ns == null ? Map.of() : ns.getMetadata().getLabels();
-    String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
     try {
       return new Choice(
-          SubnetPoolSelection.select(
-              all, pod.getMetadata().getAnnotations(), pod.getMetadata().getLabels(), nsLabels),
-          uid);
+          SubnetPoolSelection.select(all, annotations, pod.getMetadata().getLabels(), nsLabels),
+          uid,
+          annotations);
     } catch (SubnetPoolSelection.UnknownSubnetPoolException e) {
       throw e.withPodUid(uid);
     }
