@@ -180,14 +180,22 @@ class PrivilegedSubnetPoolClusterTest {
           .contains("\"code\":11")
           .contains("team-c/c1")
           .contains("tiny");
-      List<NodeEniSpec.PoolCondition> conds =
-          LocalClusterSupport.nodeEni(kube, "node1").getSpec().conditions;
-      assertThat(conds)
-          .as("node1's NodeENI says why pool tiny cannot grow")
-          .anySatisfy(
-              c -> {
-                assertThat(c.pool).isEqualTo("tiny");
-                assertThat(c.reason).isEqualTo("SubnetExhausted");
+      // The pod still waits (its last ADD failed, no DEL): the agent reports the demand and the
+      // controller says why (between the retries above, a DEL could clear it for a moment).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                List<NodeEniSpec.PoolCondition> conds =
+                    LocalClusterSupport.nodeEni(kube, "node1").getSpec().conditions;
+                assertThat(conds)
+                    .as("node1's NodeENI says why pool tiny cannot grow")
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.pool).isEqualTo("tiny");
+                          assertThat(c.reason).isEqualTo("SubnetExhausted");
+                        });
               });
       assertThat(poolPorts(LocalClusterSupport.portsOf(vpc, instance(d, 1)), tiny))
           .as("no ENI in the exhausted subnet")
