@@ -110,6 +110,11 @@ public final class ControllerMain {
       metrics.leader(false);
       gcTimer.shutdownNow();
       pools.close();
+      try {
+        gcTimer.awaitTermination(10, TimeUnit.SECONDS); // a GC or status pass in flight ends first
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       leadership.close();
       kube.close();
       metrics.close();
