@@ -16,6 +16,7 @@ import io.vpccni.controller.gc.EniGarbageCollector;
 import io.vpccni.controller.leader.Leadership;
 import io.vpccni.controller.metrics.ControllerMetrics;
 import io.vpccni.controller.pools.PoolController;
+import io.vpccni.controller.pools.SubnetCache;
 import io.vpccni.controller.pools.SubnetChooser;
 import io.vpccni.controller.pools.SubnetPoolStatusWriter;
 import io.vpccni.controller.pools.VpcApiNodeOperations;
@@ -69,6 +70,10 @@ public final class ControllerMain {
       return;
     }
     try (Running r = start(config)) {
+      // SIGTERM (a rolling update, a drain): stop syncing, then give the Lease up, so the standby
+      // takes over at once instead of after the lease duration.
+      Runtime.getRuntime()
+          .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(r::close));
       r.stopped.await();
     }
   }
@@ -116,9 +121,20 @@ public final class ControllerMain {
       this.metrics = metrics;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closing =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Stops acting first (the pool loop and its in-flight sync, GC, status writes), then releases
+     * the Lease, so two replicas never act at once. Idempotent: the shutdown hook, the end of
+     * {@code main} and a lost lease may all call it.
+     */
     @Override
     public void close() {
-      leadership.close();
+      if (!closing.compareAndSet(false, true)) {
+        return;
+      }
+      metrics.leader(false);
       gcTimer.shutdownNow();
       if (reservations != null) {
         try {
@@ -128,13 +144,33 @@ public final class ControllerMain {
         }
       }
       pools.close();
+      try {
+        gcTimer.awaitTermination(10, TimeUnit.SECONDS); // a GC or status pass in flight ends first
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      leadership.close();
       kube.close();
       metrics.close();
       stopped.countDown();
+      logger.info("vpc-cni controller stopped");
     }
   }
 
   public static Running start(ControllerConfig config) throws Exception {
+    return start(
+        config,
+        Optional.ofNullable(System.getenv("POD_NAME"))
+            .orElse(
+                java.net.InetAddress.getLocalHost().getHostName()
+                    + "-"
+                    + ProcessHandle.current().pid()));
+  }
+
+  /**
+   * As {@link #start(ControllerConfig)}, with the Lease identity given (tests run two in one JVM).
+   */
+  static Running start(ControllerConfig config, String identity) throws Exception {
     KubernetesClientBuilder kb = new KubernetesClientBuilder();
     if (config.kubeconfig() != null) {
       kb.withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig())));
@@ -155,7 +191,8 @@ public final class ControllerMain {
                 RateLimiter.of(config.cloudCallsPerSecond(), config.cloudBurst()),
                 Duration.ofSeconds(30)),
             RetryPolicy.fromSettings(config.providerSettings(), "retry."));
-    SubnetChooser subnets = new SubnetChooser(api, Clock.systemUTC(), config.subnetCacheTtl());
+    SubnetChooser subnets =
+        new SubnetChooser(new SubnetCache(api, Clock.systemUTC(), config.subnetCacheTtl()));
     VpcApiNodeOperations ops =
         new VpcApiNodeOperations(
             api, config.clusterId(), node -> instanceId(kube, node), Clock.systemUTC(), subnets);
@@ -183,12 +220,6 @@ public final class ControllerMain {
     ScheduledExecutorService gcTimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("eni-gc").daemon(true).unstarted(r));
-    String identity =
-        Optional.ofNullable(System.getenv("POD_NAME"))
-            .orElse(
-                java.net.InetAddress.getLocalHost().getHostName()
-                    + "-"
-                    + ProcessHandle.current().pid());
     io.vpccni.controller.reservations.ReservationController reservations =
         new io.vpccni.controller.reservations.ReservationController(
             kube, pools, Clock.systemUTC(), config.resync(), metrics);

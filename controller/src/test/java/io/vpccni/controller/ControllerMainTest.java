@@ -80,6 +80,52 @@ class ControllerMainTest {
     }
   }
 
+  @Test
+  void closingTheLeaderAsOnSigtermHandsTheLeaseToTheStandbyAtOnce() throws Exception {
+    try (InputStream in = NodeEni.class.getResourceAsStream(NodeEni.CRD_RESOURCE)) {
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+          .createOr(c -> c.update());
+    }
+    Path kc = dir.resolve("kubeconfig");
+    Files.writeString(kc, kubeconfig(client.getMasterUrl().toString()));
+    Path cfg = dir.resolve("controller.json");
+    Files.writeString(
+        cfg,
+        "{\"clusterId\":\"c1\",\"provider\":\"fake\",\"kubeconfig\":\""
+            + kc
+            + "\",\"leaseName\":\"handover\",\"leaseDurationSeconds\":15,\"metricsAddress\":\"\","
+            + "\"providerSettings\":{\"subnet.subnet-a\":\"10.0.0.0/16\"}}");
+    ControllerConfig config = ControllerConfig.load(cfg);
+    try (ControllerMain.Running a = ControllerMain.start(config, "replica-a")) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> "replica-a".equals(holder()));
+      // b starts once a leads (started together, either could win the Lease)
+      try (ControllerMain.Running b = ControllerMain.start(config, "replica-b")) {
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(4))
+            .until(() -> "replica-a".equals(holder()));
+        long start = System.nanoTime();
+        a.close(); // what the shutdown hook runs on SIGTERM
+        assertThat(a.stopped.getCount()).as("a stopped").isZero();
+        assertThat(holder()).as("released before close returns").isNotEqualTo("replica-a");
+        // b retries every lease/5 (3 s) with up to 1.2 jitter: at most 6.6 s, not the 15 s lease
+        await().atMost(Duration.ofSeconds(8)).until(() -> "replica-b".equals(holder()));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMs)
+            .as("handover in %d ms, well under the 15 s lease", tookMs)
+            .isLessThan(8000);
+        a.close(); // idempotent, as main's try-with-resources closes it again
+      }
+    }
+  }
+
+  private static String holder() {
+    var lease = client.leases().inNamespace("kube-system").withName("handover").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
   private static void metricsShowTheFill(ControllerMain.Running r) throws Exception {
     String metrics =
         java.net.http.HttpClient.newHttpClient()

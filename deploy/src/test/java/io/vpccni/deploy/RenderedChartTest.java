@@ -216,7 +216,7 @@ class RenderedChartTest {
         .containsExactlyInAnyOrder(
             "/nodes: get,list,watch",
             "vpc-cni.io/nodeenis: create,delete,get,list,update,watch",
-            "vpc-cni.io/subnetpools: get,list",
+            "vpc-cni.io/subnetpools: get,list,watch",
             "vpc-cni.io/subnetpools/status: update",
             "vpc-cni.io/ipreservations: delete,get,list,update,watch",
             "/events: create,get,patch");

@@ -243,6 +243,7 @@ public final class CniService {
     String podName = req.args().getOrDefault("K8S_POD_NAME", "");
     String podUid = req.args().getOrDefault("K8S_POD_UID", "");
     String subnetPool = IpPool.DEFAULT_POOL;
+    java.util.Map<String, String> podAnnotations = java.util.Map.of();
     PodPools pools = podPools;
     io.fabric8.kubernetes.api.model.Pod pod = null;
     if (pools != null) {
@@ -251,6 +252,7 @@ public final class CniService {
         subnetPool = c.pool();
         pod = c.pod();
         podUid = podUid.isEmpty() ? c.podUid() : podUid;
+        podAnnotations = c.annotations();
       } catch (SubnetPoolSelection.UnknownSubnetPoolException e) {
         logger.warn("pod names an unknown SubnetPool: {}", e.getMessage());
         if (podEvents != null) {
@@ -262,6 +264,14 @@ public final class CniService {
             "failed to allocate an IP for pod " + req.podRef() + ": " + e.getMessage(),
             "create the SubnetPool or fix the pod's annotation " + SubnetPool.POD_ANNOTATION);
       }
+    }
+    try {
+      bandwidth = io.vpccni.agent.datapath.BandwidthAnnotations.merge(podAnnotations, bandwidth);
+    } catch (io.vpccni.agent.datapath.BandwidthAnnotations.InvalidAnnotationException e) {
+      return AgentResponse.error(
+          CniErrors.INVALID_CONFIG,
+          "failed to set up pod " + req.podRef() + " network: " + e.getMessage(),
+          "fix the pod's annotation; nothing was allocated");
     }
     MDC.put("subnetPool", subnetPool);
     FixedIps fixed = fixedIps;

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * and Namespaces come from informers (watched, so nothing is fetched per pod), the pod itself is
  * read once (its annotations and labels; the CNI arguments carry only its name). A pod the API
  * server does not know (a pod not made by a kubelet, as in the local cluster) is in the default
- * pool.
+ * pool. The pod's annotations come back with the choice, for the rest of the ADD (bandwidth): one
+ * read of the pod per ADD.
  */
 public final class PodPools implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(PodPools.class);
@@ -47,12 +48,19 @@ public final class PodPools implements AutoCloseable {
   }
 
   /**
-   * A pod's pool ({@code ""}: the default pool) and its uid (empty if the pod was not found), which
-   * an Event needs for {@code kubectl describe pod} to show it.
+   * A pod's pool ({@code ""}: the default pool), its uid (empty if the pod was not found), which an
+   * Event needs for {@code kubectl describe pod} to show it, and the pod itself (null if it was not
+   * found), so the rest of the ADD (bandwidth annotations, fixed IPs) reads the pod no second time.
    */
   public record Choice(String pool, String podUid, Pod pod) {
     public Choice(String pool, String podUid) {
       this(pool, podUid, null);
+    }
+
+    /** The pod's annotations, empty if it was not found or has none. */
+    public Map<String, String> annotations() {
+      Map<String, String> a = pod == null ? null : pod.getMetadata().getAnnotations();
+      return a == null ? Map.of() : a;
     }
   }
 
@@ -76,9 +84,9 @@ public final class PodPools implements AutoCloseable {
     if (pod == null) {
       return new Choice(SubnetPool.DEFAULT_POOL, "");
     }
-    String podUid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+    String uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
     if (pools == null) {
-      return new Choice(SubnetPool.DEFAULT_POOL, podUid, pod); // the pod, for fixed IPs
+      return new Choice(SubnetPool.DEFAULT_POOL, uid, pod); // no SubnetPool CRD
     }
     List<SubnetPool> all = pools.getStore().list();
     Namespace ns = namespaces == null ? null : namespaces.getStore().getByKey(namespace);
@@ -86,7 +94,6 @@ public final class PodPools implements AutoCloseable {
       ns = kube.namespaces().withName(namespace).get(); // informer not synced yet
     }
     Map<String, String> nsLabels = ns == null ? Map.of() : ns.getMetadata().getLabels();
-    String uid = podUid;
     try {
       return new Choice(
           SubnetPoolSelection.select(

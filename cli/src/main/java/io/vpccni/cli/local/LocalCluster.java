@@ -196,6 +196,7 @@ public final class LocalCluster {
       cc.put("leaseDurationSeconds", 5);
       cc.put("metricsAddress", "127.0.0.1:0"); // one port per controller process on this host
       cc.put("resyncSeconds", 5);
+      cc.put("subnetCacheSeconds", 5); // SubnetPool statuses and subnet counts within seconds
       cc.put("gcPeriodSeconds", opt.gcPeriodSeconds());
       cc.put("gcGraceSeconds", opt.gcGraceSeconds());
       cc.put("providerSettings", settings);
@@ -330,6 +331,57 @@ public final class LocalCluster {
     }
   }
 
+  /**
+   * Creates one more subnet in the cluster's VPC network, as an operator adds subnets for
+   * SubnetPools: gateway {@code .1} of the CIDR, addresses handed out from {@code poolStart} to
+   * {@code poolEnd} (both inclusive; null for the whole CIDR but the gateway). The emulator's
+   * fabric routes every subnet of the network, so pods in it reach the rest of the VPC. Returns the
+   * subnet id; {@code cluster.json} lists it under {@code subnets}.
+   */
+  public String subnet(String cidr, String poolStart, String poolEnd) throws Exception {
+    if ((poolStart == null) != (poolEnd == null)) {
+      throw new IllegalArgumentException("subnet " + cidr + ": give both poolStart and poolEnd");
+    }
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    String base = cidr.substring(0, cidr.indexOf('/'));
+    String gateway = base.substring(0, base.lastIndexOf('.') + 1) + (lastOctet(base) + 1);
+    String pools =
+        poolStart == null
+            ? ""
+            : ",\"allocation_pools\":[{\"start\":\""
+                + poolStart
+                + "\",\"end\":\""
+                + poolEnd
+                + "\"}]";
+    String id =
+        post(
+                d.string("vpcUrl") + "/v2.0/subnets",
+                "{\"subnet\":{\"network_id\":\""
+                    + d.string("networkId")
+                    + "\",\"cidr\":\""
+                    + cidr
+                    + "\",\"gateway_ip\":\""
+                    + gateway
+                    + "\",\"ip_version\":4"
+                    + pools
+                    + "}}")
+            .object("subnet")
+            .string("id");
+    List<Object> subnets = new ArrayList<>(d.has("subnets") ? d.list("subnets") : List.of());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("cidr", cidr);
+    m.put("gateway", gateway);
+    subnets.add(m);
+    d.put("subnets", subnets);
+    writeDescription(d);
+    return id;
+  }
+
+  private static int lastOctet(String ip) {
+    return Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
+  }
+
   /** The pids of the controller replicas this cluster started that have not been killed. */
   public List<Long> controllerPids() throws IOException {
     return Json.parseObject(Files.readString(descriptionFile())).list("controllers").stream()
@@ -433,6 +485,29 @@ public final class LocalCluster {
     writeDescription(d);
     waitForSocket(sock, agent, log);
     return agent.pid();
+  }
+
+  /**
+   * SIGTERMs one controller replica of this cluster, as a rolling update or a drain does: it stops
+   * syncing and gives its Lease up before it exits. Waits (at most 20 s) until it is gone. Refuses
+   * a pid that is not one of {@link #controllerPids}.
+   */
+  public void stopController(long pid) throws Exception {
+    JsonObject d = Json.parseObject(Files.readString(descriptionFile()));
+    List<Object> controllers = new ArrayList<>(d.list("controllers"));
+    if (!controllers.removeIf(p -> ((Number) p).longValue() == pid)) {
+      throw new IllegalArgumentException(
+          "pid " + pid + " is not a controller of this cluster; controllers: " + controllers);
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isPresent()) {
+      h.get().destroy(); // SIGTERM on Linux
+      h.get().onExit().get(20, TimeUnit.SECONDS);
+    }
+    List<Object> pids = new ArrayList<>(d.list("pids"));
+    pids.removeIf(p -> ((Number) p).longValue() == pid);
+    d.put("pids", pids).put("controllers", controllers);
+    writeDescription(d);
   }
 
   /** Stops every process and removes every namespace and file of the cluster. */

@@ -225,6 +225,10 @@ public final class OpenStackVpcApi implements VpcApi {
       }
       return OptionalLong.empty();
     } catch (OpenStackApiException e) {
+      if (isForbidden(e)) {
+        ipAvailabilityMissing = true; // not for this user: count ourselves from now on
+        return OptionalLong.empty();
+      }
       if (e.isNotFound()) {
         return OptionalLong.empty(); // the network is gone, or the extension: the full path decides
       }
@@ -250,16 +254,26 @@ public final class OpenStackVpcApi implements VpcApi {
           }
         }
       } catch (OpenStackApiException e) {
-        if (!e.isNotFound()) {
+        if (!e.isNotFound() && !isForbidden(e)) {
           throw e;
         }
-        ipAvailabilityMissing = true; // no such extension: count ourselves from now on
+        // no such extension (404), or the policy keeps it for admins (403, the default for a
+        // project member): count ourselves from now on
+        ipAvailabilityMissing = true;
       }
     }
     List<Port> ports =
         neutron.listPorts(
             ListFilter.all().eq("fixed_ips", "subnet_id=" + subnet.id()).fields("fixed_ips"));
     return SubnetCounter.free(subnet, ports);
+  }
+
+  /**
+   * Neutron's default policy ({@code get_network_ip_availability: rule:admin_only}) answers a
+   * non-admin user 403: the counts are not for us, as if the extension were missing.
+   */
+  private static boolean isForbidden(OpenStackApiException e) {
+    return e.status() == 403;
   }
 
   // ---- create, describe, list

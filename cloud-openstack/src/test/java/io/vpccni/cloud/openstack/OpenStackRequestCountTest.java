@@ -95,6 +95,31 @@ class OpenStackRequestCountTest {
   }
 
   @Test
+  void describeSubnetCountsPortsWhenIpAvailabilityIsForbidden() {
+    long free = api.describeSubnet(subnetId).availableIps();
+    try (OpenStackVpcApi member = api(networkId)) { // a user Neutron's policy denies the counts
+      emulator
+          .faults()
+          .set(
+              "network_ip_availabilities.show",
+              io.vpccni.emulator.faults.FaultRule.NONE.withErrors(1.0, 403));
+      Map<String, Long> first = requests(() -> assertFree(member, free));
+      assertThat(first)
+          .isEqualTo(
+              Map.of("subnets.show", 1L, "network_ip_availabilities.show", 1L, "ports.list", 1L));
+      assertThat(requests(() -> assertFree(member, free)))
+          .as("a 403 is remembered: never asked again")
+          .isEqualTo(Map.of("subnets.show", 1L, "ports.list", 1L));
+      api.createEni(request(3)); // 4 addresses fewer, counted from the ports
+      assertThat(member.describeSubnet(subnetId).availableIps()).isEqualTo(free - 4);
+    }
+  }
+
+  private void assertFree(OpenStackVpcApi a, long free) {
+    assertThat(a.describeSubnet(subnetId).availableIps()).isEqualTo(free);
+  }
+
+  @Test
   void createEniMakesOneRequestOnceTheSubnetIsKnown() {
     assertThat(requests(() -> api.createEni(request(3))))
         .isEqualTo(Map.of("subnets.show", 1L, "ports.create", 1L));

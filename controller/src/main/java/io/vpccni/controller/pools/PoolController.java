@@ -3,6 +3,7 @@ package io.vpccni.controller.pools;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.controller.plan.NodePoolState;
@@ -76,7 +77,6 @@ public final class PoolController implements AutoCloseable {
   private final Map<String, CloudRecord> records = new ConcurrentHashMap<>();
   private final Duration cloudResync;
   private final PoolListener listener;
-  private final SubnetFacts subnetFacts;
   private final EventRecorder nodeEvents;
 
   /** The least time between two writes of one Event series on a Node. */
@@ -91,6 +91,8 @@ public final class PoolController implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private Thread worker;
   private volatile boolean stopped;
+  // SubnetPools as watched (null before start, or without the CRD: then each sync reads them)
+  private volatile SharedIndexInformer<SubnetPool> subnetPools;
 
   public PoolController(
       KubernetesClient kube,
@@ -117,13 +119,19 @@ public final class PoolController implements AutoCloseable {
     this.warm = warm;
     this.clock = clock;
     this.resync = resync;
-    this.subnetFacts = new SubnetFacts(ops::subnet, clock, cloudResync);
     this.nodeEvents = new EventRecorder(kube, "vpc-cni-controller", "", clock, NODE_EVENT_INTERVAL);
   }
 
   public void start() {
     informers.add(kube.nodes().inform(handler(Node::getMetadata)));
     informers.add(kube.resources(NodeEni.class).inform(handler(NodeEni::getMetadata)));
+    try {
+      subnetPools = kube.resources(SubnetPool.class).inform(subnetPoolHandler());
+      informers.add(subnetPools);
+    } catch (KubernetesClientException e) {
+      logger.warn(
+          "cannot watch SubnetPools ({}); reading them on each sync instead", e.getMessage());
+    }
     worker = Thread.ofPlatform().name("pool-worker").daemon(true).start(this::work);
     timer.scheduleWithFixedDelay(
         this::enqueueAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
@@ -147,6 +155,48 @@ public final class PoolController implements AutoCloseable {
         enqueue(meta.apply(obj).getName());
       }
     };
+  }
+
+  /** A SubnetPool added, deleted or with a new spec may change any node's plan: sync them all. */
+  private ResourceEventHandler<SubnetPool> subnetPoolHandler() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(SubnetPool p) {
+        resyncSoon();
+      }
+
+      @Override
+      public void onUpdate(SubnetPool before, SubnetPool after) {
+        var json = kube.getKubernetesSerialization();
+        if (!json.asJson(before.getSpec()).equals(json.asJson(after.getSpec()))) {
+          resyncSoon(); // not on our own status writes
+        }
+      }
+
+      @Override
+      public void onDelete(SubnetPool p, boolean unknown) {
+        resyncSoon();
+      }
+    };
+  }
+
+  private void resyncSoon() {
+    try {
+      if (!stopped) {
+        timer.execute(this::enqueueAll);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** The SubnetPool named, from the watch once started, else read; null if there is none. */
+  SubnetPool subnetPool(String name) {
+    SharedIndexInformer<SubnetPool> watched = subnetPools;
+    if (watched != null) {
+      return watched.getStore().getByKey(name);
+    }
+    return kube.resources(SubnetPool.class).withName(name).get();
   }
 
   public void enqueue(String node) {
@@ -287,7 +337,7 @@ public final class PoolController implements AutoCloseable {
       }
       PoolTarget target = PoolTarget.DEFAULT;
       if (!pool.isEmpty()) {
-        SubnetPool sp = kube.resources(SubnetPool.class).withName(pool).get();
+        SubnetPool sp = subnetPool(pool);
         if (sp == null || sp.getSpec() == null) {
           target = null; // no new ENIs for it; its ENIs still serve their pods and drain
           if (poolDemand > 0) {
@@ -390,7 +440,7 @@ public final class PoolController implements AutoCloseable {
     wanted.enis = fresh;
     wanted.releaseIps = new ArrayList<>(releasing);
     wanted.warmPool = warmPool();
-    wanted.subnets = subnetFacts.of(subnetIds(inst, fresh));
+    wanted.subnets = subnetFacts(subnetIds(inst, fresh));
     wanted.conditions = newConditions;
     var json = kube.getKubernetesSerialization();
     if (!json.asJson(wanted).equals(json.asJson(spec))) {
@@ -659,6 +709,24 @@ public final class PoolController implements AutoCloseable {
     listener.nodes(records.size());
   }
 
+  /**
+   * The free counts of these subnets for {@code spec.subnets}, in order, omitting those the cloud
+   * does not know or cannot describe now; the node operations cache them (one describe per subnet
+   * per {@code subnetCacheSeconds}, see {@link SubnetCache}).
+   */
+  private List<NodeEniSpec.Subnet> subnetFacts(java.util.Collection<String> ids) {
+    List<NodeEniSpec.Subnet> out = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        ops.subnet(id).ifPresent(out::add);
+      } catch (RuntimeException e) {
+        logger.warn(
+            "failed to describe subnet {}: {}; leaving it out of spec.subnets", id, e.toString());
+      }
+    }
+    return out;
+  }
+
   private NodeEniSpec.WarmPool warmPool() {
     NodeEniSpec.WarmPool w = new NodeEniSpec.WarmPool();
     w.warmIps = warm.warmIps();
@@ -683,6 +751,13 @@ public final class PoolController implements AutoCloseable {
     informers.forEach(SharedIndexInformer::close);
     if (worker != null) {
       worker.interrupt();
+      if (Thread.currentThread() != worker) {
+        try {
+          worker.join(10_000); // let an in-flight sync end before the Lease is released
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 }

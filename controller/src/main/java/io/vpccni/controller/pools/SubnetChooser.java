@@ -5,49 +5,43 @@ import io.vpccni.cloud.Subnet;
 import io.vpccni.cloud.VpcApi;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks the subnet of a pool for a new ENI: among the pool's subnets in the node's zone, the one
- * with the most free addresses (ties: the first id). Subnet descriptions are cached per subnet for
- * {@code ttl}, so a sync costs no cloud call for them; the controller's own use is subtracted from
- * the cached count at once (so that ENIs created within one TTL spread over the subnets), and a
- * subnet the cloud called exhausted counts as empty until its entry expires.
+ * with the most free addresses (ties: the first id), from the controller's {@link SubnetCache}: a
+ * sync costs no cloud call for subnets described within the cache's TTL, the controller's own use
+ * is subtracted at once (so that ENIs created within one TTL spread over the subnets), and a subnet
+ * the cloud called exhausted counts as empty until its entry expires.
  */
 public final class SubnetChooser {
-  private final VpcApi api;
-  private final Clock clock;
-  private final Duration ttl;
-  private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+  private final SubnetCache subnets;
 
-  private record Entry(Subnet subnet, Instant at) {}
-
+  /** With a cache of its own (tests). */
   public SubnetChooser(VpcApi api, Clock clock, Duration ttl) {
-    this.api = api;
-    this.clock = clock;
-    this.ttl = ttl;
+    this(new SubnetCache(api, clock, ttl));
   }
 
-  /** The subnet as last described, at most {@code ttl} old. */
+  /** On the controller's one subnet cache. */
+  public SubnetChooser(SubnetCache subnets) {
+    this.subnets = subnets;
+  }
+
+  /** The cache it chooses from, shared with the node operations and the SubnetPool status. */
+  public SubnetCache cache() {
+    return subnets;
+  }
+
+  /** The subnet as last described, at most the cache's TTL old. */
   public Subnet describe(String id) {
-    Entry e = cache.get(id);
-    Instant now = clock.instant();
-    if (e != null && e.at().plus(ttl).isAfter(now)) {
-      return e.subnet();
-    }
-    Subnet s = api.describeSubnet(id);
-    cache.put(id, new Entry(s, now));
-    return s;
+    return subnets.describe(id);
   }
 
   /** The cached description, if any, however old (for status reports that must not call). */
   public Optional<Subnet> cached(String id) {
-    return Optional.ofNullable(cache.get(id)).map(Entry::subnet);
+    return subnets.cached(id);
   }
 
   /**
@@ -100,30 +94,15 @@ public final class SubnetChooser {
 
   /** The controller took {@code n} addresses of the subnet. */
   public void used(String id, int n) {
-    cache.computeIfPresent(
-        id,
-        (k, e) -> {
-          Subnet s = e.subnet();
-          long left = Math.max(0, s.availableIps() - n);
-          return new Entry(new Subnet(s.id(), s.cidr(), s.availabilityZone(), left), e.at());
-        });
+    subnets.used(id, n);
   }
 
   /** The cloud said the subnet is out of addresses: count it empty until its entry expires. */
   public void exhausted(String id) {
-    if (describeOrNull(id) != null) {
-      used(id, Integer.MAX_VALUE);
-    }
+    subnets.exhausted(id);
   }
 
   private Subnet describeOrNull(String id) {
-    try {
-      return describe(id);
-    } catch (CloudException e) {
-      if (e.isNotFound()) {
-        return null;
-      }
-      throw e;
-    }
+    return subnets.find(id).orElse(null);
   }
 }

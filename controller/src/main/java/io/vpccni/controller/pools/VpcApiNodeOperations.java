@@ -40,16 +40,9 @@ public final class VpcApiNodeOperations implements NodeOperations {
   private final String clusterId;
   private final Function<String, Optional<String>> instanceIdOf;
   private final Clock clock;
-  private final Map<String, Subnet> subnets = new ConcurrentHashMap<>();
-  private final Map<String, java.time.Instant> describedAt = new ConcurrentHashMap<>();
-
-  /**
-   * A subnet described this recently is not described again for its free count: one sync reads the
-   * CIDR (for the spec) and the free count (for the device plugin) from one call.
-   */
-  static final java.time.Duration SUBNET_FRESH = java.time.Duration.ofSeconds(10);
-
   private final SubnetChooser chooser;
+  // the controller's one view of subnets (the chooser's): CIDRs for the spec, free counts
+  private final SubnetCache subnets;
 
   /** The tag that names the SubnetPool of an ENI (absent: the default pool). */
   public static final String POOL_TAG = OwnershipTags.PREFIX + "subnet-pool";
@@ -83,6 +76,7 @@ public final class VpcApiNodeOperations implements NodeOperations {
       Clock clock,
       SubnetChooser chooser) {
     this.chooser = chooser;
+    this.subnets = chooser.cache();
     this.api = api;
     this.clusterId = clusterId;
     this.instanceIdOf = instanceIdOf;
@@ -145,32 +139,19 @@ public final class VpcApiNodeOperations implements NodeOperations {
     return out;
   }
 
+  /** From the subnet cache: at most one describe per subnet per its TTL, our own use counted. */
   @Override
   public Optional<NodeEniSpec.Subnet> subnet(String subnetId) {
-    Subnet s = subnets.get(subnetId);
-    java.time.Instant at = describedAt.get(subnetId);
-    if (s == null || at == null || !at.plus(SUBNET_FRESH).isAfter(clock.instant())) {
-      try {
-        s = describeSubnet(subnetId);
-      } catch (CloudException e) {
-        if (e.reason() == CloudException.Reason.NOT_FOUND) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    }
-    NodeEniSpec.Subnet out = new NodeEniSpec.Subnet();
-    out.id = s.id();
-    out.cidr = s.cidr().toString();
-    out.freeIps = s.availableIps();
-    return Optional.of(out);
-  }
-
-  private Subnet describeSubnet(String subnetId) {
-    Subnet s = api.describeSubnet(subnetId);
-    subnets.put(subnetId, s);
-    describedAt.put(subnetId, clock.instant());
-    return s;
+    return subnets
+        .find(subnetId)
+        .map(
+            s -> {
+              NodeEniSpec.Subnet out = new NodeEniSpec.Subnet();
+              out.id = s.id();
+              out.cidr = s.cidr().toString();
+              out.freeIps = s.availableIps();
+              return out;
+            });
   }
 
   @Override
@@ -219,15 +200,7 @@ public final class VpcApiNodeOperations implements NodeOperations {
       }
       throw e;
     }
-    chooser.used(subnetId, ips + 1);
-    subnets.computeIfPresent(
-        subnetId,
-        (id, sub) ->
-            new Subnet(
-                id,
-                sub.cidr(),
-                sub.availabilityZone(),
-                Math.max(0, sub.availableIps() - (ips + 1)))); // our own write, counted at once
+    subnets.used(subnetId, ips + 1); // our own write, counted at once
     try {
       return toSpec(api.attachEni(eni.id(), inst.id(), deviceIndex));
     } catch (RuntimeException attachFailed) {
@@ -264,15 +237,8 @@ public final class VpcApiNodeOperations implements NodeOperations {
   }
 
   private NodeEniSpec.Eni toSpec(Eni e) {
-    // computeIfAbsent: ENIs converted at once (parallel creates) describe their subnet once
-    Subnet subnet =
-        subnets.computeIfAbsent(
-            e.subnetId(),
-            id -> {
-              Subnet d = api.describeSubnet(id);
-              describedAt.put(id, clock.instant());
-              return d;
-            });
+    // a CIDR never changes; ENIs converted at once (parallel creates) describe their subnet once
+    Subnet subnet = subnets.cidrOf(e.subnetId());
     NodeEniSpec.Eni s = new NodeEniSpec.Eni();
     s.id = e.id();
     s.mac = e.mac().toString();

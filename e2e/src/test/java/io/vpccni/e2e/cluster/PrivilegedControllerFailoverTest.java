@@ -220,6 +220,64 @@ class PrivilegedControllerFailoverTest {
   }
 
   /**
+   * SIGTERM, not SIGKILL: the leader stops syncing and empties the Lease's holder before it exits,
+   * so the standby takes over at its next retry, at most retryPeriod × 2.2 = 2.2 s after the
+   * release, instead of waiting out the 5 s lease. Bound: 2.2 s + the JVM's exit work and polling,
+   * 1 s = 3.2 s, against at least 5 s for a SIGKILL.
+   */
+  @Test
+  void aSigtermedLeaderHandsTheLeaseOverAtOnce() throws Exception {
+    Path dist = distOrSkip();
+    Path dir = Files.createTempDirectory("vpccni-e2e-failover");
+    Files.delete(dir);
+    LocalCluster cluster = new LocalCluster(dir, dist);
+    JsonObject d = cluster.up(options(), msg -> {});
+    try (KubernetesClient kube = client(d)) {
+      awaitPool(kube, WARM_IPS);
+      long leader = cluster.controllerPids().getFirst();
+      long standby = cluster.startController();
+      assertIsControllerJvm(standby);
+      Path standbyLog = dir.resolve("controller-2.log");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.readString(standbyLog).contains("leader is now"));
+      assertThat(holder(kube)).as("the first replica leads").endsWith("-" + leader);
+
+      long stoppedAt = System.nanoTime();
+      cluster.stopController(leader); // returns once the JVM has exited
+      long exitedAt = System.nanoTime();
+      assertThat(Files.readString(dir.resolve("controller.log")))
+          .as("the leader released the Lease on its way out")
+          .contains("released the lease")
+          .contains("vpc-cni controller stopped");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> String.valueOf(holder(kube)).endsWith("-" + standby));
+      Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
+      System.out.printf(
+          "failover: SIGTERMed leader exited in %d ms; the standby held the Lease %d ms after the"
+              + " SIGTERM (lease %d s)%n",
+          (exitedAt - stoppedAt) / 1_000_000, takeover.toMillis(), LEASE_SECONDS);
+      assertThat(takeover).isLessThan(RETRY_PERIOD_MAX.plusSeconds(1));
+      // and it acts: pods take the warm pool, the new leader grows it
+      for (int i = 0; i < WARM_IPS; i++) {
+        LocalClusterSupport.addWithRetry(cluster, "s" + i, 1);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  LocalClusterSupport.totalIps(LocalClusterSupport.nodeEni(kube, "node1"))
+                      >= 2 * WARM_IPS);
+    } finally {
+      cluster.down(msg -> {});
+    }
+  }
+
+  /**
    * Adds a pod, retrying while the pool grows (at most 60 tries, 30 s); gives up once {@code done}
    * has completed, so no pod waits for a controller that is dead.
    */

@@ -124,6 +124,12 @@ public final class ApiServer implements AutoCloseable {
         }
         case Verdict.Fail f -> {
           vpc.event("fault.error", route.operation(), f.status() + " " + f.why());
+          if (f.status() == 403) {
+            return api.error(
+                403,
+                "PolicyNotAuthorized",
+                "(rule:" + route.operation() + ") is disallowed by policy");
+          }
           return f.status() == 503
               ? api.error(
                   503,

@@ -9,7 +9,8 @@ package io.vpccni.emulator.faults;
  *     calls above it are answered 429; 0 means no limit
  * @param retryAfterSeconds the {@code Retry-After} value sent with a 429
  * @param errorFraction fraction of calls answered with {@code errorStatus}, 0..1
- * @param errorStatus 500 or 503
+ * @param errorStatus 500, 503, or 403 (the caller's policy forbids the call, as Neutron answers a
+ *     non-admin for {@code network-ip-availability})
  * @param failNext the next N calls are answered with {@code errorStatus}
  */
 public record FaultRule(
@@ -32,8 +33,9 @@ public record FaultRule(
       throw new IllegalArgumentException(
           "throttle_fraction and error_fraction must be within 0..1");
     }
-    if (errorStatus != 500 && errorStatus != 503) {
-      throw new IllegalArgumentException("error_status must be 500 or 503, not " + errorStatus);
+    if (errorStatus != 500 && errorStatus != 503 && errorStatus != 403) {
+      throw new IllegalArgumentException(
+          "error_status must be 500, 503 or 403, not " + errorStatus);
     }
     if (retryAfterSeconds < 0) {
       throw new IllegalArgumentException("retry_after_s must not be negative");
