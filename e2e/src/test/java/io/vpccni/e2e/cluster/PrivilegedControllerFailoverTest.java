@@ -197,7 +197,9 @@ class PrivilegedControllerFailoverTest {
       for (int i = 0; i < WARM_IPS; i++) {
         LocalClusterSupport.addWithRetry(cluster, "t" + i, 1);
       }
-      Duration takeover = Duration.ofNanos(takenOver.get(40, TimeUnit.SECONDS) - killedAt);
+      long demandAt = System.nanoTime();
+      long tookOverAt = takenOver.get(40, TimeUnit.SECONDS);
+      Duration takeover = Duration.ofNanos(tookOverAt - killedAt);
       await()
           .atMost(Duration.ofSeconds(40))
           .pollInterval(Duration.ofMillis(100))
@@ -205,14 +207,24 @@ class PrivilegedControllerFailoverTest {
               () ->
                   LocalClusterSupport.totalIps(LocalClusterSupport.nodeEni(kube, "node1"))
                       >= 2 * WARM_IPS);
-      Duration acted = Duration.ofNanos(System.nanoTime() - killedAt);
+      long grewAt = System.nanoTime();
+      // The pool can only grow once there is both a leader and the demand; the 5 serial ADDs take
+      // 2-15 s depending on the machine's load, which says nothing about the controller, so the
+      // reaction is measured from whichever came last.
+      Duration acted = Duration.ofNanos(grewAt - Math.max(tookOverAt, demandAt));
       System.out.printf(
-          "failover: standby held the Lease %d ms and grew the pool %d ms after the SIGKILL"
-              + " (bound %d ms)%n",
-          takeover.toMillis(), acted.toMillis(), TAKEOVER_BOUND.toMillis());
+          "failover: standby held the Lease %d ms after the SIGKILL (bound %d ms); the 5 ADDs"
+              + " ended %d ms after it; the pool grew %d ms after leader and demand were both"
+              + " there (bound %d s)%n",
+          takeover.toMillis(),
+          TAKEOVER_BOUND.toMillis(),
+          Duration.ofNanos(demandAt - killedAt).toMillis(),
+          acted.toMillis(),
+          RESYNC_SECONDS + 2);
       assertThat(takeover).isLessThanOrEqualTo(TAKEOVER_BOUND);
-      // It reconciles every node as soon as it leads; a resync period is the latest it may act.
-      assertThat(acted).isLessThanOrEqualTo(TAKEOVER_BOUND.plusSeconds(RESYNC_SECONDS));
+      // It reconciles every node as soon as it leads and reacts to NodeENI changes; a resync
+      // period (plus 2 s for one cloud round trip and the status write) is the latest it may act.
+      assertThat(acted).isLessThanOrEqualTo(Duration.ofSeconds(RESYNC_SECONDS + 2));
       assertThat(Files.readString(standbyLog)).contains("became the leader");
     } finally {
       cluster.down(msg -> {});
