@@ -51,6 +51,9 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- if and .Values.cni.chainCilium (ne $mode "shared") -}}
 {{- fail (printf "cni.chainCilium needs agent.mode shared, not %q: Cilium's generic-veth chaining sees only a pod's veth, and in this mode the pod's traffic does not cross one" $mode) -}}
 {{- end -}}
+{{- if and .Values.agent.networkPolicy (ne $mode "shared") -}}
+{{- fail (printf "agent.networkPolicy needs agent.mode shared, not %q: in that mode pod traffic does not cross the node's netfilter, so no rule could apply; set agent.networkPolicy false" $mode) -}}
+{{- end -}}
 {{- if and .Values.cni.chainCilium .Values.agent.networkPolicy -}}
 {{- fail "cni.chainCilium and agent.networkPolicy are both on: with Cilium chained, Cilium enforces NetworkPolicy; turn agent.networkPolicy off" -}}
 {{- end -}}

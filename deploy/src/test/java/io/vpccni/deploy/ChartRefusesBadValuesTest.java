@@ -78,6 +78,15 @@ class ChartRefusesBadValuesTest {
   }
 
   @Test
+  void networkPolicyOutsideSharedModeIsRefusedWhenRendering() {
+    assertThatThrownBy(() -> render(Map.of("agent.mode", "exclusive")))
+        .hasMessageContaining("agent.networkPolicy needs agent.mode shared, not \"exclusive\"");
+    assertThatThrownBy(() -> render(Map.of("agent.mode", "ipvlan")))
+        .hasMessageContaining("agent.networkPolicy needs agent.mode shared, not \"ipvlan\"");
+    render(Map.of("agent.mode", "exclusive", "agent.networkPolicy", false)).agentConfig();
+  }
+
+  @Test
   void anUnknownModeOrAMissingClusterIdIsRefusedWhenRendering() {
     assertThatThrownBy(() -> render(Map.of("agent.mode", "bridge")))
         .hasMessageContaining("agent.mode must be shared, exclusive or ipvlan");

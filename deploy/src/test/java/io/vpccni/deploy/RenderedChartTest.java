@@ -137,6 +137,9 @@ class RenderedChartTest {
     assertThat(c.eniSource()).isEqualTo("kubernetes");
     assertThat(c.mode()).isEqualTo(example.contains("exclusive") ? Mode.EXCLUSIVE : Mode.SHARED);
     assertThat(c.metricsAddress()).isEqualTo("0.0.0.0:61678");
+    // NetworkPolicy is on by default wherever it can be enforced: shared mode without Cilium
+    assertThat(c.networkPolicy())
+        .isEqualTo(!example.contains("exclusive") && !example.contains("cilium"));
     // the socket and the store are on the node, where the DaemonSet mounts them
     Container agent = r.agentContainer();
     assertThat(mountPaths(agent))
@@ -202,16 +205,24 @@ class RenderedChartTest {
   @FieldSource("examples")
   void rbacGrantsExactlyTheVerbsTheCodeUses(String example) {
     Release r = Release.of(example);
+    List<String> agentRules =
+        new ArrayList<>(
+            List.of(
+                "vpc-cni.io/nodeenis: get,list,watch",
+                "vpc-cni.io/nodeenis/status: update",
+                "vpc-cni.io/subnetpools: list,watch",
+                "vpc-cni.io/ipreservations: create,get,list,update,watch",
+                "apps/statefulsets: get",
+                "/namespaces: list,watch",
+                "/events: create,get,patch"));
+    if (r.agentConfig().networkPolicy()) {
+      agentRules.addAll(
+          List.of("/pods: get,list,watch", "networking.k8s.io/networkpolicies: list,watch"));
+    } else {
+      agentRules.add("/pods: get");
+    }
     assertThat(rules(r.named(ClusterRole.class, name("agent")).getRules()))
-        .containsExactlyInAnyOrder(
-            "vpc-cni.io/nodeenis: get,list,watch",
-            "vpc-cni.io/nodeenis/status: update",
-            "vpc-cni.io/subnetpools: list,watch",
-            "vpc-cni.io/ipreservations: create,get,list,update,watch",
-            "apps/statefulsets: get",
-            "/namespaces: list,watch",
-            "/pods: get",
-            "/events: create,get,patch");
+        .containsExactlyInAnyOrderElementsOf(agentRules);
     assertThat(rules(r.named(ClusterRole.class, name("controller")).getRules()))
         .containsExactlyInAnyOrder(
             "/nodes: get,list,watch",

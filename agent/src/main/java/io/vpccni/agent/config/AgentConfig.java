@@ -169,6 +169,16 @@ public record AgentConfig(
       throw o.invalid(
           "networkPolicy", "needs eniSource \"kubernetes\": policies come from the API server");
     }
+    if (policy && mode != Mode.SHARED) {
+      // Rules live in the node's forward hook; exclusive-ENI and ipvlan pods never cross it, so
+      // accepting the key would promise isolation that is not there.
+      throw o.invalid(
+          "networkPolicy",
+          "needs mode \"shared\": in "
+              + mode.key()
+              + " mode pod traffic does not cross the node's netfilter, so no rule could apply;"
+              + " turn networkPolicy off or chain a policy engine that works in the pod");
+    }
     boolean devicePlugin = o.bool("devicePlugin", true);
     String pluginDir = o.optString("devicePluginDir").orElse(DEFAULT_DEVICE_PLUGIN_DIR.toString());
     if (!pluginDir.startsWith("/")) {

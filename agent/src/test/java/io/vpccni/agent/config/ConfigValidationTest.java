@@ -62,6 +62,8 @@ class ConfigValidationTest {
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"devicePluginDir\":\"dp\"}|devicePluginDir",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"networkPolicy\":true}|networkPolicy",
         "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"networkPolicy\":\"yes\"}|networkPolicy",
+        "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"mode\":\"exclusive\",\"networkPolicy\":true}|networkPolicy",
+        "{\"node\":\"n\",\"eniSource\":\"kubernetes\",\"mode\":\"ipvlan\",\"networkPolicy\":true}|networkPolicy",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":true}|snat",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"enabled\":true}}|snat.vpcCidrs",
         "{\"node\":\"n\",\"enisFile\":\"/e\",\"snat\":{\"enable\":true}}|snat.enable",
