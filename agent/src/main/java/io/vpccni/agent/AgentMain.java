@@ -250,7 +250,8 @@ public final class AgentMain {
                                   a.podRef(), a.ip()))
                       .toList(),
               nft,
-              java.time.Duration.ofMillis(50));
+              java.time.Duration.ofMillis(50),
+              metrics.policy());
       io.vpccni.agent.policy.PolicyEnforcer p = policy;
       cni.setPolicyGate(
           new CniService.PolicyGate() {

@@ -1,10 +1,12 @@
 package io.vpccni.agent.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vpccni.agent.policy.PolicyListener;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.pool.PoolStats;
 import java.io.IOException;
@@ -72,6 +74,94 @@ public final class AgentMetrics implements AutoCloseable {
         .help("Successful registrations with the kubelet since the agent started")
         .callback(cb -> cb.call(registrations.getAsInt()))
         .register(registry);
+  }
+
+  /**
+   * The NetworkPolicy enforcer's metrics, registered once when the agent enforces policy: hand the
+   * returned listener to the {@link io.vpccni.agent.policy.PolicyEnforcer}.
+   */
+  public PolicyListener policy() {
+    Counter applies =
+        Counter.builder()
+            .name("vpccni_policy_applies_total")
+            .help("nft transactions of the NetworkPolicy rule set, by result (ok, error)")
+            .labelNames("result")
+            .register(registry);
+    applies.initLabelValues("ok");
+    applies.initLabelValues("error");
+    Histogram applyDuration =
+        Histogram.builder()
+            .name("vpccni_policy_apply_duration_seconds")
+            .help("Duration of one nft transaction of the NetworkPolicy rule set, failed ones too")
+            .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+            .register(registry);
+    Counter skipped =
+        Counter.builder()
+            .name("vpccni_policy_skipped_total")
+            .help("NetworkPolicy recomputations that rendered the rules in force (no transaction)")
+            .register(registry);
+    Gauge policies =
+        Gauge.builder()
+            .name("vpccni_policy_policies")
+            .help("NetworkPolicies the agent knows (all namespaces), as of the last recomputation")
+            .register(registry);
+    Gauge selected =
+        Gauge.builder()
+            .name("vpccni_policy_local_pods_selected")
+            .help("Pods of this node that some NetworkPolicy isolates for ingress or egress")
+            .register(registry);
+    Gauge lastApply =
+        Gauge.builder()
+            .name("vpccni_policy_last_apply_timestamp_seconds")
+            .help("Unix time of the last successful NetworkPolicy transaction (0: none yet)")
+            .register(registry);
+    Histogram admitDuration =
+        Histogram.builder()
+            .name("vpccni_policy_admit_duration_seconds")
+            .help("Time the ADD path's NetworkPolicy gate took, refusals included")
+            .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+            .register(registry);
+    Counter refused =
+        Counter.builder()
+            .name("vpccni_policy_admit_refused_total")
+            .help("ADDs the NetworkPolicy gate refused, by reason")
+            .labelNames("reason")
+            .register(registry);
+    for (PolicyListener.Refusal r : PolicyListener.Refusal.values()) {
+      refused.initLabelValues(r.label());
+    }
+    return new PolicyListener() {
+      @Override
+      public void computed(int policyCount, int selectedLocalPods) {
+        policies.set(policyCount);
+        selected.set(selectedLocalPods);
+      }
+
+      @Override
+      public void unchanged() {
+        skipped.inc();
+      }
+
+      @Override
+      public void applied(boolean ok, long nanos) {
+        applies.labelValues(ok ? "ok" : "error").inc();
+        applyDuration.observe(nanos / 1e9);
+        if (ok) {
+          lastApply.set(System.currentTimeMillis() / 1e3);
+        }
+      }
+
+      @Override
+      public void admitted(long nanos) {
+        admitDuration.observe(nanos / 1e9);
+      }
+
+      @Override
+      public void admitRefused(PolicyListener.Refusal reason, long nanos) {
+        admitDuration.observe(nanos / 1e9);
+        refused.labelValues(reason.label()).inc();
+      }
+    };
   }
 
   public void request(String verb, String result, long nanos) {

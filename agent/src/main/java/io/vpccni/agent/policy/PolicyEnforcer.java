@@ -44,6 +44,7 @@ public final class PolicyEnforcer implements AutoCloseable {
   private final Supplier<List<LocalPod>> localPods;
   private final RuleApplier applier;
   private final Duration debounce;
+  private final PolicyListener listener;
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("policy").daemon(true).unstarted(r));
@@ -72,10 +73,21 @@ public final class PolicyEnforcer implements AutoCloseable {
       Supplier<List<LocalPod>> localPods,
       RuleApplier applier,
       Duration debounce) {
+    this(kube, localPods, applier, debounce, PolicyListener.NONE);
+  }
+
+  /** As above, reporting to {@code listener} (the agent's metrics). */
+  public PolicyEnforcer(
+      KubernetesClient kube,
+      Supplier<List<LocalPod>> localPods,
+      RuleApplier applier,
+      Duration debounce,
+      PolicyListener listener) {
     this.kube = kube;
     this.localPods = localPods;
     this.applier = applier;
     this.debounce = debounce;
+    this.listener = listener;
   }
 
   /** Starts the watches, waits for them to sync (at most {@code timeout}), applies once. */
@@ -133,29 +145,40 @@ public final class PolicyEnforcer implements AutoCloseable {
    *     failed), naming why; the caller fails the ADD and changes nothing
    */
   public void admit(String podRef, IpAddress ip) throws IOException {
-    if (!synced) {
-      throw new IOException(
-          "NetworkPolicy is not in force yet on this node (the agent is still syncing its watches);"
-              + " the pod cannot start before its policy does");
-    }
-    if (pod(podRef).isEmpty()) {
-      int slash = podRef.indexOf('/');
-      Pod p =
-          slash < 0
-              ? null
-              : kube.pods()
-                  .inNamespace(podRef.substring(0, slash))
-                  .withName(podRef.substring(slash + 1))
-                  .get();
-      if (p == null) {
+    long t0 = System.nanoTime();
+    PolicyListener.Refusal reason = PolicyListener.Refusal.NOT_SYNCED; // of a failure from here on
+    try {
+      if (!synced) {
         throw new IOException(
-            "pod "
-                + podRef
-                + " is unknown to the API server, so its NetworkPolicy cannot be computed");
+            "NetworkPolicy is not in force yet on this node (the agent is still syncing its"
+                + " watches); the pod cannot start before its policy does");
       }
-      fetched.put(podRef, p); // the watch will catch up; the gate must not wait for it
+      if (pod(podRef).isEmpty()) {
+        reason = PolicyListener.Refusal.API_ERROR;
+        int slash = podRef.indexOf('/');
+        Pod p =
+            slash < 0
+                ? null
+                : kube.pods()
+                    .inNamespace(podRef.substring(0, slash))
+                    .withName(podRef.substring(slash + 1))
+                    .get();
+        if (p == null) {
+          reason = PolicyListener.Refusal.POD_UNKNOWN;
+          throw new IOException(
+              "pod "
+                  + podRef
+                  + " is unknown to the API server, so its NetworkPolicy cannot be computed");
+        }
+        fetched.put(podRef, p); // the watch will catch up; the gate must not wait for it
+      }
+      reason = PolicyListener.Refusal.APPLY_FAILED;
+      enforce(Optional.of(new LocalPod(podRef, ip)));
+    } catch (IOException | RuntimeException e) {
+      listener.admitRefused(reason, System.nanoTime() - t0);
+      throw e;
     }
-    enforce(Optional.of(new LocalPod(podRef, ip)));
+    listener.admitted(System.nanoTime() - t0);
   }
 
   /**
@@ -223,18 +246,32 @@ public final class PolicyEnforcer implements AutoCloseable {
     var result = PolicyCompiler.compile(inStore, nsLabels, all, local);
     result.errors().forEach(e -> logger.warn("NetworkPolicy ignored in part: {}", e));
     String script = NftRenderer.render(result.pods());
+    listener.computed(
+        inStore.size(),
+        (int)
+            result.pods().stream()
+                .filter(r -> r.ingress().isolated() || r.egress().isolated())
+                .count());
     if (script.equals(inForce)) {
+      listener.unchanged();
       return;
     }
     long t0 = System.nanoTime();
-    applier.apply(script);
+    try {
+      applier.apply(script);
+    } catch (IOException | RuntimeException e) {
+      listener.applied(false, System.nanoTime() - t0);
+      throw e;
+    }
+    long nanos = System.nanoTime() - t0;
+    listener.applied(true, nanos);
     inForce = script;
     applies++;
     logger.info(
         "NetworkPolicy rules applied for {} local pods ({} policies) in {} ms",
         local.size(),
         inStore.size(),
-        (System.nanoTime() - t0) / 1_000_000);
+        nanos / 1_000_000);
   }
 
   /** How many rule sets were applied (each a transaction), for tests and metrics. */

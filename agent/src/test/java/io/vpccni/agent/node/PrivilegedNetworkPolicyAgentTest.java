@@ -106,6 +106,12 @@ class PrivilegedNetworkPolicyAgentTest {
       var refused = h.cni("ADD", "pd", d, h.netconf("1.0.0"));
       assertThat(refused.code()).as(refused.stdout()).isEqualTo(11);
       assertThat(refused.json().string("msg")).contains("default/pd is unknown to the API server");
+      // the enforcer reports to the agent's metrics (docs/metrics.md)
+      assertThat(PrivilegedSharedVethNodeTest.scrape(h.introspect().integer("metricsPort")))
+          .containsPattern("vpccni_policy_applies_total\\{result=\"ok\"} [1-9]")
+          .contains("vpccni_policy_admit_refused_total{reason=\"pod_unknown\"} 1.0")
+          .contains("vpccni_policy_policies 1.0")
+          .contains("vpccni_policy_local_pods_selected 1.0");
 
       h.del("pb", b);
       await()
