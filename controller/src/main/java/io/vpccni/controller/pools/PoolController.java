@@ -205,12 +205,17 @@ public final class PoolController implements AutoCloseable {
     }
   }
 
+  /**
+   * Every node and NodeENI name, from the watches' caches (a resync costs the API server nothing;
+   * each sync still reads its node and NodeENI fresh).
+   */
   private void enqueueAll() {
-    kube.nodes().list().getItems().forEach(n -> enqueue(n.getMetadata().getName()));
-    kube.resources(NodeEni.class)
-        .list()
-        .getItems()
-        .forEach(n -> enqueue(n.getMetadata().getName()));
+    informers.forEach(
+        i -> {
+          if (i != subnetPools) {
+            i.getStore().listKeys().forEach(this::enqueue); // cluster-scoped: the key is the name
+          }
+        });
   }
 
   private void work() {

@@ -139,7 +139,7 @@ class SubnetPoolWatchTest {
   }
 
   @Test
-  void aPoolCreatedLaterReachesTheNodeThatWaitsForIt() {
+  void aPoolCreatedLaterReachesTheNodeThatWaitsForIt() throws Exception {
     pools.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> nodeEni() != null);
     demand(Map.of("team-c", 1));
@@ -150,6 +150,7 @@ class SubnetPoolWatchTest {
                 assertThat(nodeEni().getSpec().conditions)
                     .extracting(c -> c.pool + ":" + c.reason)
                     .containsExactly("team-c:SubnetPoolNotFound"));
+    drainRequests();
     pool("team-c", "c-1"); // no node or NodeENI changes: only the watch can start a sync
     await()
         .atMost(Duration.ofSeconds(10))
@@ -159,6 +160,12 @@ class SubnetPoolWatchTest {
                     .extracting(e -> e.pool + "@" + e.subnetId)
                     .contains("team-c@c-1"));
     assertThat(nodeEni().getSpec().conditions).extracting(c -> c.reason).isEmpty();
+    // every node is synced again from the watches' caches: no list of Nodes or NodeENIs
+    assertThat(drainRequests())
+        .as("the resync lists nothing")
+        .noneMatch(r -> r.matches("GET /api/v1/nodes(\\?(?!.*watch=true).*)?"))
+        .noneMatch(
+            r -> r.matches("GET /apis/vpc-cni.io/v1alpha1/nodeenis(\\?(?!.*watch=true).*)?"));
   }
 
   @Test
