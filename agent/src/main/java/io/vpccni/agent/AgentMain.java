@@ -253,6 +253,7 @@ public final class AgentMain {
               java.time.Duration.ofMillis(50),
               metrics.policy());
       io.vpccni.agent.policy.PolicyEnforcer p = policy;
+      introspection.setPolicy(p::state);
       cni.setPolicyGate(
           new CniService.PolicyGate() {
             @Override

@@ -7,6 +7,8 @@ import io.vpccni.agentapi.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,6 +25,7 @@ import picocli.CommandLine.Option;
       CliMain.Pool.class,
       CliMain.Pods.class,
       CliMain.Status.class,
+      CliMain.Policy.class,
       MaxPods.class,
       io.vpccni.cli.local.LocalCommand.class
     })
@@ -73,7 +76,7 @@ public final class CliMain {
     public Integer call() throws Exception {
       JsonObject state = introspect();
       if (output.equals("json")) {
-        out().println(state);
+        out().println(json(state));
       } else if (output.equals("table")) {
         table(state);
       } else {
@@ -84,6 +87,11 @@ public final class CliMain {
     }
 
     abstract void table(JsonObject state);
+
+    /** What {@code -o json} prints: the whole state unless a command shows a part of it. */
+    Object json(JsonObject state) {
+      return state;
+    }
   }
 
   @Command(name = "pool", description = "The node's ENIs and how many of their IPs are used.")
@@ -150,6 +158,93 @@ public final class CliMain {
               p.integer("used"),
               p.integer("total"),
               p.integer("free"));
+    }
+  }
+
+  @Command(
+      name = "policy",
+      description = "NetworkPolicy on this node: is it in force, and what isolates each local pod.")
+  static final class Policy extends AgentCommand {
+    @Override
+    Object json(JsonObject s) {
+      return s.optObject("policy").orElse(JsonObject.create().put("enabled", false));
+    }
+
+    @Override
+    void table(JsonObject s) {
+      JsonObject p = s.optObject("policy").orElse(JsonObject.create());
+      if (!p.bool("enabled", false)) {
+        out()
+            .println(
+                "NetworkPolicy is off on this node (agent config key networkPolicy): no pod is"
+                    + " isolated");
+        return;
+      }
+      Instant now = Instant.now();
+      StringBuilder h = new StringBuilder("NetworkPolicy on");
+      h.append(p.bool("synced", false) ? ", synced" : ", NOT synced (ADDs are refused)");
+      h.append(", ").append(p.integer("policies")).append(" policies");
+      h.append(", ").append(p.integer("applies")).append(" applies");
+      p.optString("lastApply")
+          .ifPresentOrElse(
+              t ->
+                  h.append(", last apply ")
+                      .append(age(Instant.parse(t), now))
+                      .append(" ago (")
+                      .append(p.integer("lastApplyMillis"))
+                      .append(" ms)"),
+              () -> h.append(", nothing applied yet"));
+      p.optString("lastError")
+          .ifPresent(
+              e ->
+                  h.append(", LAST APPLY FAILED")
+                      .append(
+                          p.optString("lastErrorAt")
+                              .map(t -> " " + age(Instant.parse(t), now) + " ago")
+                              .orElse(""))
+                      .append(": ")
+                      .append(e));
+      out().println(h);
+      List<String[]> rows = new java.util.ArrayList<>();
+      rows.add(new String[] {"POD", "IP", "INGRESS", "EGRESS"});
+      for (JsonObject pod : p.objects("pods")) {
+        rows.add(
+            new String[] {
+              pod.string("pod"),
+              pod.string("ip"),
+              direction(pod.object("ingress")),
+              direction(pod.object("egress"))
+            });
+      }
+      // columns as wide as their widest cell: policy lists have no useful fixed width
+      int[] w = new int[3];
+      for (String[] r : rows) {
+        for (int i = 0; i < w.length; i++) {
+          w[i] = Math.max(w[i], r[i].length());
+        }
+      }
+      String format = "%-" + w[0] + "s   %-" + w[1] + "s   %-" + w[2] + "s   %s%n";
+      rows.forEach(r -> out().printf(format, (Object[]) r));
+    }
+
+    private static String direction(JsonObject d) {
+      List<String> by = d.strings("policies");
+      return d.bool("isolated", false) ? "isolated: " + String.join(",", by) : "open";
+    }
+
+    /** As kubectl shows ages: 45s, 12m, 3h, 5d. */
+    static String age(Instant then, Instant now) {
+      long s = Math.max(0, Duration.between(then, now).toSeconds());
+      if (s < 120) {
+        return s + "s";
+      }
+      if (s < 120 * 60) {
+        return s / 60 + "m";
+      }
+      if (s < 48 * 3600) {
+        return s / 3600 + "h";
+      }
+      return s / 86400 + "d";
     }
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.netaddr.IpAddress;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +68,12 @@ public final class PolicyEnforcer implements AutoCloseable {
   private String inForce;
   private volatile boolean synced;
   private long applies;
+  private int policiesKnown;
+
+  /** Replaced whole, under the lock, at the end of every recomputation; read without it. */
+  private volatile PolicyState state = PolicyState.INITIAL;
+
+  private final Clock clock = Clock.systemUTC();
 
   public PolicyEnforcer(
       KubernetesClient kube,
@@ -208,7 +215,27 @@ public final class PolicyEnforcer implements AutoCloseable {
     }
   }
 
+  /** Recomputes and applies; publishes the outcome as {@link #state()}, failure included. */
   private synchronized void enforce(Optional<LocalPod> extra) throws IOException {
+    try {
+      recompute(extra);
+    } catch (IOException | RuntimeException e) {
+      PolicyState s = state; // its pods are still the rules in force: nft applies all or nothing
+      state =
+          new PolicyState(
+              synced,
+              policiesKnown,
+              applies,
+              s.lastApply(),
+              s.lastApplyMillis(),
+              Optional.of(e.getMessage() != null ? e.getMessage() : e.toString()),
+              Optional.of(clock.instant()),
+              s.pods());
+      throw e;
+    }
+  }
+
+  private void recompute(Optional<LocalPod> extra) throws IOException {
     Map<String, Map<String, String>> nsLabels = new HashMap<>();
     for (Namespace n : namespaces.getStore().list()) {
       nsLabels.put(n.getMetadata().getName(), labels(n.getMetadata().getLabels()));
@@ -243,6 +270,7 @@ public final class PolicyEnforcer implements AutoCloseable {
       all.add(withIp);
     }
     List<NetworkPolicy> inStore = policies.getStore().list();
+    policiesKnown = inStore.size();
     var result = PolicyCompiler.compile(inStore, nsLabels, all, local);
     result.errors().forEach(e -> logger.warn("NetworkPolicy ignored in part: {}", e));
     String script = NftRenderer.render(result.pods());
@@ -252,8 +280,20 @@ public final class PolicyEnforcer implements AutoCloseable {
             result.pods().stream()
                 .filter(r -> r.ingress().isolated() || r.egress().isolated())
                 .count());
+    List<PolicyState.Pod> podStates = result.pods().stream().map(PolicyState.Pod::of).toList();
     if (script.equals(inForce)) {
       listener.unchanged();
+      PolicyState s = state;
+      state =
+          new PolicyState(
+              synced,
+              inStore.size(),
+              applies,
+              s.lastApply(),
+              s.lastApplyMillis(),
+              Optional.empty(),
+              Optional.empty(),
+              podStates);
       return;
     }
     long t0 = System.nanoTime();
@@ -267,6 +307,16 @@ public final class PolicyEnforcer implements AutoCloseable {
     listener.applied(true, nanos);
     inForce = script;
     applies++;
+    state =
+        new PolicyState(
+            synced,
+            inStore.size(),
+            applies,
+            Optional.of(clock.instant()),
+            nanos / 1_000_000,
+            Optional.empty(),
+            Optional.empty(),
+            podStates);
     logger.info(
         "NetworkPolicy rules applied for {} local pods ({} policies) in {} ms",
         local.size(),
@@ -277,6 +327,14 @@ public final class PolicyEnforcer implements AutoCloseable {
   /** How many rule sets were applied (each a transaction), for tests and metrics. */
   public synchronized long applies() {
     return applies;
+  }
+
+  /**
+   * What is in force, as of the end of the last recomputation: one consistent value, safe to read
+   * from any thread without waiting for a recomputation in progress.
+   */
+  public PolicyState state() {
+    return state;
   }
 
   private Optional<Pod> pod(String podRef) {

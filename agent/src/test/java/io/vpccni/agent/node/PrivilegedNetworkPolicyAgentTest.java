@@ -112,6 +112,21 @@ class PrivilegedNetworkPolicyAgentTest {
           .contains("vpccni_policy_admit_refused_total{reason=\"pod_unknown\"} 1.0")
           .contains("vpccni_policy_policies 1.0")
           .contains("vpccni_policy_local_pods_selected 1.0");
+      // and to INTROSPECT, which `vpc-cni-cli policy` shows
+      var policy = h.introspect().object("policy");
+      assertThat(policy.bool("enabled", false)).isTrue();
+      assertThat(policy.bool("synced", false)).isTrue();
+      assertThat(policy.integer("policies")).isOne();
+      assertThat(policy.has("lastError")).as(policy.toString()).isFalse();
+      var byPod = new java.util.HashMap<String, io.vpccni.agentapi.JsonObject>();
+      policy.objects("pods").forEach(p -> byPod.put(p.string("pod"), p));
+      assertThat(byPod).containsOnlyKeys("default/pa", "default/pb", "default/pc");
+      assertThat(byPod.get("default/pb").string("ip")).isEqualTo(ipB);
+      assertThat(byPod.get("default/pb").object("ingress").bool("isolated", false)).isTrue();
+      assertThat(byPod.get("default/pb").object("ingress").strings("policies"))
+          .containsExactly("default/web");
+      assertThat(byPod.get("default/pb").object("egress").bool("isolated", true)).isFalse();
+      assertThat(byPod.get("default/pa").object("ingress").bool("isolated", true)).isFalse();
 
       h.del("pb", b);
       await()
