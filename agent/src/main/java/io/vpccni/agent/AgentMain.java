@@ -257,9 +257,12 @@ public final class AgentMain {
       cni.setPolicyGate(
           new CniService.PolicyGate() {
             @Override
-            public void admit(String podRef, io.vpccni.netaddr.IpAddress ip)
+            public void admit(
+                String podRef,
+                io.vpccni.netaddr.IpAddress ip,
+                io.fabric8.kubernetes.api.model.Pod readByAdd)
                 throws java.io.IOException {
-              p.admit(podRef, ip);
+              p.admit(podRef, ip, readByAdd);
             }
 
             @Override

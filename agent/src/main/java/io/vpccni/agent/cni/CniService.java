@@ -1,5 +1,6 @@
 package io.vpccni.agent.cni;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agent.datapath.Datapath;
@@ -73,14 +74,19 @@ public final class CniService {
     PolicyGate NONE =
         new PolicyGate() {
           @Override
-          public void admit(String podRef, IpAddress ip) {}
+          public void admit(String podRef, IpAddress ip, Pod readByAdd) {}
 
           @Override
           public void released() {}
         };
 
-    /** Returns once the pod's rules are in force; throws, naming why, when they cannot be. */
-    void admit(String podRef, IpAddress ip) throws IOException;
+    /**
+     * Returns once the pod's rules are in force; throws, naming why, when they cannot be.
+     *
+     * @param readByAdd the pod as this ADD read it from the API, or null: spares a second read when
+     *     the gate's watch has not delivered the pod yet
+     */
+    void admit(String podRef, IpAddress ip, Pod readByAdd) throws IOException;
 
     /** A pod went away: its rules should go too (soon, not necessarily now). */
     void released();
@@ -245,7 +251,7 @@ public final class CniService {
     String subnetPool = IpPool.DEFAULT_POOL;
     java.util.Map<String, String> podAnnotations = java.util.Map.of();
     PodPools pools = podPools;
-    io.fabric8.kubernetes.api.model.Pod pod = null;
+    Pod pod = null;
     if (pools != null) {
       try {
         PodPools.Choice c = pools.poolOf(namespace, podName);
@@ -366,7 +372,7 @@ public final class CniService {
     MDC.put("ip", alloc.ip().toString());
     steps.reached("reserved");
     try {
-      policy.admit(req.podRef(), alloc.ip());
+      policy.admit(req.podRef(), alloc.ip(), pod);
     } catch (IOException e) {
       logger.warn("NetworkPolicy not in force for the pod, refusing ADD: {}", e.getMessage());
       pool.release(key, false);

@@ -118,7 +118,28 @@ public final class PolicyEnforcer implements AutoCloseable {
         };
     policies = kube.network().v1().networkPolicies().inAnyNamespace().inform(handler(onChange), 0);
     namespaces = kube.namespaces().inform(handler(onChange), 0);
-    pods = kube.pods().inAnyNamespace().inform(handler(onChange), 0);
+    pods =
+        kube.pods()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod p) {
+                    enforceSoon();
+                  }
+
+                  @Override
+                  public void onUpdate(Pod a, Pod b) {
+                    enforceSoon();
+                  }
+
+                  @Override
+                  public void onDelete(Pod p, boolean unknown) {
+                    fetched.remove(refOf(p)); // a copy read before the watch had the pod
+                    enforceSoon();
+                  }
+                },
+                0);
     informers.addAll(List.of(policies, namespaces, pods));
     try {
       for (SharedIndexInformer<?> i : informers) {
@@ -152,6 +173,14 @@ public final class PolicyEnforcer implements AutoCloseable {
    *     failed), naming why; the caller fails the ADD and changes nothing
    */
   public void admit(String podRef, IpAddress ip) throws IOException {
+    admit(podRef, ip, null);
+  }
+
+  /**
+   * As {@link #admit(String, IpAddress)}, with the pod as the ADD already read it from the API (or
+   * null): used when the watch has not delivered the pod yet, instead of reading it a second time.
+   */
+  public void admit(String podRef, IpAddress ip, Pod readByAdd) throws IOException {
     long t0 = System.nanoTime();
     PolicyListener.Refusal reason = PolicyListener.Refusal.NOT_SYNCED; // of a failure from here on
     try {
@@ -159,6 +188,9 @@ public final class PolicyEnforcer implements AutoCloseable {
         throw new IOException(
             "NetworkPolicy is not in force yet on this node (the agent is still syncing its"
                 + " watches); the pod cannot start before its policy does");
+      }
+      if (pod(podRef).isEmpty() && readByAdd != null && podRef.equals(refOf(readByAdd))) {
+        fetched.put(podRef, readByAdd); // the watch will catch up; the gate must not wait for it
       }
       if (pod(podRef).isEmpty()) {
         reason = PolicyListener.Refusal.API_ERROR;
@@ -337,9 +369,20 @@ public final class PolicyEnforcer implements AutoCloseable {
     return state;
   }
 
+  /** Pods known only from a read outside the watch (ADDs that came before the watch had them). */
+  int podsKnownOutsideTheWatch() {
+    return fetched.size();
+  }
+
   private Optional<Pod> pod(String podRef) {
     return Optional.ofNullable(pods.getStore().getByKey(podRef))
         .or(() -> Optional.ofNullable(fetched.get(podRef)));
+  }
+
+  private static String refOf(Pod p) {
+    return p.getMetadata() == null
+        ? ""
+        : p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
   }
 
   private static Optional<IpAddress> podIp(Pod p) {

@@ -225,6 +225,35 @@ class SubnetPoolAddTest {
   }
 
   @Test
+  void thePolicyGateIsHandedThePodTheAddReadSoItNeedNotReadItAgain() {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cni.setPolicyGate(
+        new CniService.PolicyGate() {
+          @Override
+          public void admit(
+              String podRef,
+              io.vpccni.netaddr.IpAddress ip,
+              io.fabric8.kubernetes.api.model.Pod p) {
+            seen.add(
+                podRef
+                    + " "
+                    + ip
+                    + " "
+                    + (p == null
+                        ? "null"
+                        : p.getMetadata().getUid() + " " + p.getMetadata().getName()));
+          }
+
+          @Override
+          public void released() {}
+        });
+    String ip = ipOf(add("ns-a", "a1"));
+    String uid = client.pods().inNamespace("ns-a").withName("a1").get().getMetadata().getUid();
+    assertThat(uid).isNotBlank();
+    assertThat(seen).containsExactly("ns-a/a1 " + ip.replace("/32", "") + " " + uid + " a1");
+  }
+
+  @Test
   void aPodOfAnExhaustedPoolGetsAnEventSayingWhy() {
     pod("ns-b", "b1", Map.of());
     pod("ns-b", "b2", Map.of());

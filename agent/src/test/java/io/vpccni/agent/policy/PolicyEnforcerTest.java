@@ -105,6 +105,31 @@ class PolicyEnforcerTest {
   }
 
   @Test
+  void aPodTheAddAlreadyReadIsAdmittedBeforeTheWatchDeliversIt() throws Exception {
+    client
+        .resource(
+            PolicyCompilerTest.policy(
+                "metadata: {name: deny, namespace: prod}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}"))
+        .create();
+    enforcer.start(Duration.ofSeconds(10));
+    // not in the API (so neither in the watch's cache nor readable): only the ADD's copy knows it
+    Pod readByAdd = pod("prod", "web-7", "web");
+    enforcer.admit("prod/web-7", IpAddress.parse("10.0.1.17"), readByAdd);
+    assertThat(applied.getLast())
+        .contains("10.0.1.17 : jump in_")
+        .contains("default deny: ingress of prod/web-7");
+    // a copy of another pod is no evidence for this one
+    assertThatThrownBy(() -> enforcer.admit("prod/web-8", IpAddress.parse("10.0.1.18"), readByAdd))
+        .hasMessageContaining("prod/web-8 is unknown to the API server");
+    assertThat(enforcer.podsKnownOutsideTheWatch()).isEqualTo(1);
+
+    // the watch sees the pod come and go: the ADD's copy goes with it, nothing is left behind
+    client.pods().resource(pod("prod", "web-7", "web")).create();
+    client.pods().inNamespace("prod").withName("web-7").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> enforcer.podsKnownOutsideTheWatch() == 0);
+  }
+
+  @Test
   void policyChangesAreAppliedAndUnchangedRulesAreNot() throws Exception {
     client.pods().resource(pod("prod", "web-0", "web")).create();
     client.pods().resource(pod("dev", "client-0", "client")).create();
