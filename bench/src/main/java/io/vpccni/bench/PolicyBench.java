@@ -21,9 +21,10 @@ import java.util.Optional;
 /**
  * NetworkPolicy cost: how long a rule update takes (compile, render, one nft transaction) and what
  * pod-to-pod TCP throughput (iperf3) is with 0, 100 and 1000 policies selecting the server pod,
- * next to no policy table at all. Two pod namespaces wired to a node namespace as the veth datapath
- * wires them; 2000 other pods of the cluster feed the peer sets. Writes {@code
- * bench/results/policy.md}. Needs root; sends packets only inside its own namespaces.
+ * next to no policy table at all, and ({@link PolicyAgentPath}) how long the agent takes from a
+ * change written to the API to the new verdict for real packets. Two pod namespaces wired to a node
+ * namespace as the veth datapath wires them; 2000 other pods of the cluster feed the peer sets.
+ * Writes {@code bench/results/policy.md}. Needs root; sends packets only inside its own namespaces.
  */
 public final class PolicyBench {
   static final int OTHER_PODS = 2000;
@@ -41,6 +42,7 @@ public final class PolicyBench {
     String server = prefix + "-srv";
     String client = prefix + "-cli";
     List<Row> rows = new ArrayList<>();
+    List<PolicyAgentPath.Row> agentRows = List.of();
     Process iperfServer = null;
     try {
       for (String ns : List.of(node, server, client)) {
@@ -63,6 +65,11 @@ public final class PolicyBench {
         rows.add(measure(nft, client, n));
       }
       nft.delete();
+      try {
+        agentRows = PolicyAgentPath.measure(nft, server, client, new int[] {0, 100, 1000});
+      } finally {
+        nft.delete();
+      }
     } finally {
       if (iperfServer != null) {
         iperfServer.destroy();
@@ -75,7 +82,7 @@ public final class PolicyBench {
         }
       }
     }
-    String report = report(rows);
+    String report = report(rows) + PolicyAgentPath.report(agentRows);
     Path out = root.resolve("bench/results/policy.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report);
@@ -255,7 +262,7 @@ public final class PolicyBench {
         "\nThe connection tracking rule accepts every packet after a connection's first, so"
             + " throughput should not depend on the number of policies; the first packet of each"
             + " connection pays two verdict-map lookups and a set lookup per rule of the pod's"
-            + " chain. Not yet measured: the agent's full path (watch event → rules in force).\n");
+            + " chain.\n");
     return b.toString();
   }
 }
