@@ -38,7 +38,10 @@ public final class LocalCluster {
   /**
    * Tunables of a local cluster; the defaults are what `local up` uses. {@code networkPolicy} is
    * the agents' {@code networkPolicy} key: on by default, so every local cluster (the demo, every
-   * e2e test) runs with NetworkPolicy enforced.
+   * e2e test) runs with NetworkPolicy enforced. {@code snat} maps a node number (1-based) to the
+   * value of that node's agent {@code snat} key, as JSON (e.g. {@code
+   * {"enabled":true,"vpcCidrs":["10.0.0.0/16"]}}); a node not in it runs with SNAT off, the
+   * default.
    */
   public record Options(
       int nodes,
@@ -48,8 +51,35 @@ public final class LocalCluster {
       int releaseDelaySeconds,
       int gcPeriodSeconds,
       int gcGraceSeconds,
-      boolean networkPolicy) {
-    /** With NetworkPolicy enforced. */
+      boolean networkPolicy,
+      Map<Integer, String> snat) {
+    public Options {
+      snat = Map.copyOf(snat);
+    }
+
+    /** With SNAT off on every node. */
+    public Options(
+        int nodes,
+        String instanceType,
+        long ipCooldownSeconds,
+        int warmIps,
+        int releaseDelaySeconds,
+        int gcPeriodSeconds,
+        int gcGraceSeconds,
+        boolean networkPolicy) {
+      this(
+          nodes,
+          instanceType,
+          ipCooldownSeconds,
+          warmIps,
+          releaseDelaySeconds,
+          gcPeriodSeconds,
+          gcGraceSeconds,
+          networkPolicy,
+          Map.of());
+    }
+
+    /** With NetworkPolicy enforced and SNAT off. */
     public Options(
         int nodes,
         String instanceType,
@@ -70,7 +100,7 @@ public final class LocalCluster {
     }
 
     public static Options defaults(int nodes) {
-      return new Options(nodes, "c5.xlarge", 180, 5, 30, 30, 60, true);
+      return new Options(nodes, "c5.xlarge", 180, 5, 30, 30, 60, true, Map.of());
     }
   }
 
@@ -100,6 +130,12 @@ public final class LocalCluster {
     }
     if (nodes < 1 || nodes > 8) {
       throw new IllegalArgumentException("--nodes must be between 1 and 8, not " + nodes);
+    }
+    for (int k : opt.snat().keySet()) {
+      if (k < 1 || k > nodes) {
+        throw new IllegalArgumentException(
+            "snat is set for node " + k + ", not one of 1.." + nodes);
+      }
     }
     Files.createDirectories(dir);
     String prefix = "vl" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
@@ -213,8 +249,9 @@ public final class LocalCluster {
 
       progress.accept("starting one agent per node");
       List<Process> agents = new ArrayList<>();
-      for (Object o : nodeList) {
-        JsonObject n = JsonObject.of(cast(o));
+      for (int k = 1; k <= nodeList.size(); k++) {
+        JsonObject n = JsonObject.of(cast(nodeList.get(k - 1)));
+        String snat = opt.snat().get(k);
         Path nd = dir.resolve(n.string("name"));
         Files.createDirectories(nd);
         Path sock = nd.resolve("agent.sock");
@@ -237,6 +274,7 @@ public final class LocalCluster {
                 + opt.ipCooldownSeconds()
                 + ",\"networkPolicy\":"
                 + opt.networkPolicy()
+                + (snat == null ? "" : ",\"snat\":" + snat)
                 + "}");
         Process agent =
             start(

@@ -17,11 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One endpoint of the policy tests: a network namespace of the local cluster (a pod's, or the VPC
- * host's) with TCP and UDP listeners that answer with the endpoint's name, and probes from it. A
- * socket belongs to the namespace it was created in, whatever thread uses it later, so each socket
- * is created inside the namespace ({@link Netns#run}, a fresh platform thread) and used from
- * anywhere; nothing runs as a subprocess.
+ * One endpoint of the policy and SNAT tests: a network namespace of the local cluster (a pod's, the
+ * VPC host's, a host outside the VPC) with TCP and UDP listeners that answer with the endpoint's
+ * name (and, for SNAT, the source address they saw), and probes from it. A socket belongs to the
+ * namespace it was created in, whatever thread uses it later, so each socket is created inside the
+ * namespace ({@link Netns#run}, a fresh platform thread) and used from anywhere; nothing runs as a
+ * subprocess.
  */
 final class PodNet implements AutoCloseable {
   final String name;
@@ -74,6 +75,78 @@ final class PodNet implements AutoCloseable {
           });
     }
     return this;
+  }
+
+  /**
+   * Listens on 0.0.0.0:{@code port}, TCP and UDP, answering every connection and datagram with
+   * {@code "<name> <source address it came from>"}: where the SNAT tests read a packet's source.
+   */
+  PodNet reportPeer(int port) throws Exception {
+    ServerSocket ss = ns.run(() -> new ServerSocket(port, 50));
+    open.add(ss);
+    daemon(
+        "peer-tcp-" + name + "-" + port,
+        () -> {
+          while (!ss.isClosed()) {
+            try (Socket s = ss.accept()) {
+              String peer = s.getInetAddress().getHostAddress();
+              s.getOutputStream()
+                  .write((name + " " + peer + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+              // closed, or the peer went away: next
+            }
+          }
+        });
+    DatagramSocket ds = ns.run(() -> new DatagramSocket(port));
+    open.add(ds);
+    daemon(
+        "peer-udp-" + name + "-" + port,
+        () -> {
+          byte[] buf = new byte[64];
+          while (!ds.isClosed()) {
+            try {
+              DatagramPacket d = new DatagramPacket(buf, buf.length);
+              ds.receive(d);
+              byte[] a =
+                  (name + " " + d.getAddress().getHostAddress() + "\n")
+                      .getBytes(StandardCharsets.UTF_8);
+              ds.send(new DatagramPacket(a, a.length, d.getSocketAddress()));
+            } catch (IOException e) {
+              // closed: the loop ends
+            }
+          }
+        });
+    return this;
+  }
+
+  /**
+   * Connects over TCP to {@code ip:port} and reads the answer of a {@link #reportPeer} listener
+   * within {@code timeoutMs}: {@code "<name> <source seen>"}, or {@code "failed: <cause>"}.
+   */
+  String askTcp(String ip, int port, int timeoutMs) throws Exception {
+    SocketChannel ch = ns.run(SocketChannel::open);
+    try (ch) {
+      Socket s = ch.socket();
+      s.connect(new InetSocketAddress(InetAddress.getByName(ip), port), timeoutMs);
+      s.setSoTimeout(timeoutMs);
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return "failed: " + e;
+    }
+  }
+
+  /** As {@link #askTcp}, with one UDP datagram and its reply. */
+  String askUdp(String ip, int port, int timeoutMs) throws Exception {
+    DatagramSocket s = ns.run(DatagramSocket::new);
+    try (s) {
+      s.setSoTimeout(timeoutMs);
+      s.send(new DatagramPacket(new byte[] {7}, 1, InetAddress.getByName(ip), port));
+      DatagramPacket back = new DatagramPacket(new byte[64], 64);
+      s.receive(back);
+      return new String(back.getData(), 0, back.getLength(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return "failed: " + e;
+    }
   }
 
   /**
