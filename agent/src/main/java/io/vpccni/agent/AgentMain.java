@@ -250,7 +250,7 @@ public final class AgentMain {
                                   a.podRef(), a.ip()))
                       .toList(),
               nft,
-              java.time.Duration.ofMillis(50),
+              io.vpccni.agent.policy.PolicyEnforcer.AGENT_DEBOUNCE,
               metrics.policy());
       io.vpccni.agent.policy.PolicyEnforcer p = policy;
       introspection.setPolicy(p::state);

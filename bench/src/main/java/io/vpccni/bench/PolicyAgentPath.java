@@ -42,17 +42,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * report's section share one set of objects; the packets are {@link VerdictProbe}'s.
  */
 final class PolicyAgentPath {
-  /** The agent's setting (AgentMain passes 50 ms to the enforcer). */
-  static final Duration DEBOUNCE = Duration.ofMillis(50);
+  /** The agent's setting. */
+  static final Duration DEBOUNCE = PolicyEnforcer.AGENT_DEBOUNCE;
 
   static final int WARMUP = 2;
   static final int REPS = 10;
   static final int PROBE_PORT = 7000;
   static final String NS = "prod";
-
-  /** Held, so that the setting sticks: the mock server logs every request at INFO otherwise. */
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   /** One kind of change at one size: ms after the write started. */
   record Row(
@@ -126,7 +122,7 @@ final class PolicyAgentPath {
   static List<Row> measure(Nft nft, String server, String client, int[] sizes) throws Exception {
     List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
     List<Row> rows = new ArrayList<>();
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    ApiServerStandIn.quietRequestLog();
     try (ApiServerStandIn api = ApiServerStandIn.start(0);
         KubernetesClient kube = api.client()) {
       kube.namespaces()

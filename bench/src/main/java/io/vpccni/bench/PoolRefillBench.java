@@ -92,6 +92,7 @@ public final class PoolRefillBench {
     final Map<String, String> instanceOf = new HashMap<>();
 
     Controller(VpcApi provider, WarmPoolConfig warm, Duration cloudResync) throws Exception {
+      ApiServerStandIn.quietRequestLog();
       apiServer = ApiServerStandIn.start(0);
       kube = apiServer.client();
       VpcApi api =

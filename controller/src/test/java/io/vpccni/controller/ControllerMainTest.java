@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.controller.config.ControllerConfig;
 import io.vpccni.crd.NodeEni;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.ObjectMapper;
 
 /** The controller wired as in production, on the fake provider and the mock API server. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class ControllerMainTest {
   static KubernetesClient client;
   @TempDir Path dir;

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** IPReservation's CRD, Java type and TTL format against a mock (CRUD) API server. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class IpReservationCrudTest {
   static KubernetesClient client;
 

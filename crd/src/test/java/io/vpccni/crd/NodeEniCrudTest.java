@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The types round-trip through a (mock, CRUD-mode) API server, spec and status separately. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class NodeEniCrudTest {
   static KubernetesClient client;
 

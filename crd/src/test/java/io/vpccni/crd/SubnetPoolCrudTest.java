@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.crd.events.EventRecorder;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** SubnetPool, the new NodeENI fields and Event series against a mock (CRUD) API server. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class SubnetPoolCrudTest {
   static KubernetesClient client;
 

@@ -70,15 +70,9 @@ public final class CniService {
    * NetworkPolicy's hold on the ADD path: a pod's rules go in force after its IP is reserved and
    * before its interface exists, so its first packet meets them.
    */
+  @FunctionalInterface
   public interface PolicyGate {
-    PolicyGate NONE =
-        new PolicyGate() {
-          @Override
-          public void admit(String podRef, IpAddress ip, Pod readByAdd) {}
-
-          @Override
-          public void released() {}
-        };
+    PolicyGate NONE = (podRef, ip, readByAdd) -> {};
 
     /**
      * Returns once the pod's rules are in force; throws, naming why, when they cannot be.
@@ -88,8 +82,8 @@ public final class CniService {
      */
     void admit(String podRef, IpAddress ip, Pod readByAdd) throws IOException;
 
-    /** A pod went away: its rules should go too (soon, not necessarily now). */
-    void released();
+    /** A pod went away: its rules should go too (soon, not necessarily now). Default: nothing. */
+    default void released() {}
   }
 
   public void setPolicyGate(PolicyGate gate) {

@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class PolicyEnforcer implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(PolicyEnforcer.class);
 
+  /**
+   * How long the agent coalesces changes before it recomputes: a burst of events (a Deployment
+   * scaled, a namespace relabelled) costs one nft transaction, and a single change waits this much.
+   */
+  public static final Duration AGENT_DEBOUNCE = Duration.ofMillis(50);
+
   /** A pod of this node as the pool knows it: "namespace/name" and its address. */
   public record LocalPod(String podRef, IpAddress ip) {}
 

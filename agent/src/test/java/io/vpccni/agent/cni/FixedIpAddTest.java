@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.config.Mode;
 import io.vpccni.agent.datapath.Steps;
 import io.vpccni.agent.k8s.FixedIps;
@@ -30,6 +29,7 @@ import io.vpccni.agentapi.JsonObject;
 import io.vpccni.crd.IpReservation;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.NodeEniSpec;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (code 11 and an Event), bad annotations are refused with code 7 and change nothing, and a crash
  * between the reservation and the answer is repaired at the next start.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class FixedIpAddTest {
   static KubernetesClient client;
   @TempDir Path dir;

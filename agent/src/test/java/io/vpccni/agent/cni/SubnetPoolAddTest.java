@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agent.config.Mode;
 import io.vpccni.agent.datapath.Datapath;
@@ -32,6 +31,7 @@ import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.NodeEniSpec;
 import io.vpccni.crd.SubnetPool;
 import io.vpccni.crd.SubnetPoolSpec;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * naming a missing pool is a clear error that changes nothing. The datapath is a stand-in that
  * records what it was given (the real ones are covered by the Privileged* node tests).
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class SubnetPoolAddTest {
   static KubernetesClient client;
   @TempDir Path dir;
@@ -228,12 +228,7 @@ class SubnetPoolAddTest {
   void thePolicyGateIsHandedThePodTheAddReadSoItNeedNotReadItAgain() {
     List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     cni.setPolicyGate(
-        new CniService.PolicyGate() {
-          @Override
-          public void admit(
-              String podRef,
-              io.vpccni.netaddr.IpAddress ip,
-              io.fabric8.kubernetes.api.model.Pod p) {
+        (podRef, ip, p) ->
             seen.add(
                 podRef
                     + " "
@@ -241,12 +236,7 @@ class SubnetPoolAddTest {
                     + " "
                     + (p == null
                         ? "null"
-                        : p.getMetadata().getUid() + " " + p.getMetadata().getName()));
-          }
-
-          @Override
-          public void released() {}
-        });
+                        : p.getMetadata().getUid() + " " + p.getMetadata().getName())));
     String ip = ipOf(add("ns-a", "a1"));
     String uid = client.pods().inNamespace("ns-a").withName("a1").get().getMetadata().getUid();
     assertThat(uid).isNotBlank();

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.config.EniSpec;
 import io.vpccni.agent.config.Mode;
 import io.vpccni.agent.pool.IpPool;
@@ -14,6 +13,7 @@ import io.vpccni.agent.pool.PoolExhaustedException;
 import io.vpccni.agent.store.Allocation;
 import io.vpccni.agent.store.CheckpointStore;
 import io.vpccni.crd.NodeEni;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's NodeENI loop against fabric8's mock API server in CRUD mode. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class NodeEniStatusTest {
   static KubernetesClient client;
   @TempDir Path dir;

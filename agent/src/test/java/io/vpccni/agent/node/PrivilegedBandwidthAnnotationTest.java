@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.k8s.NodeEniFixtures;
+import io.vpccni.testkit.kube.MockKubeApi;
 import io.vpccni.testkit.vpc.Cmd;
 import io.vpccni.testkit.vpc.StandInVpc;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * and {@code kubernetes.io/ingress-bandwidth} applies where the runtimeConfig has no ingress rate.
  */
 @Tag("netns")
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PrivilegedBandwidthAnnotationTest {
   static KubernetesClient client;
   static NodeHarness h;

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.k8s.NodeEniFixtures;
+import io.vpccni.testkit.kube.MockKubeApi;
 import io.vpccni.testkit.netns.Iperf3;
 import io.vpccni.testkit.vpc.Cmd;
 import io.vpccni.testkit.vpc.StandInVpc;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * not allow, is dropped.
  */
 @Tag("netns")
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PrivilegedBandwidthPolicyAgentTest {
   static KubernetesClient client;
 

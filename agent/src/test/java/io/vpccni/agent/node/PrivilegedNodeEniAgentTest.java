@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.deviceplugin.FakeKubelet;
 import io.vpccni.agent.k8s.NodeEniFixtures;
 import io.vpccni.crd.NodeEni;
+import io.vpccni.testkit.kube.MockKubeApi;
 import io.vpccni.testkit.vpc.StandInVpc;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * attaches a second ENI in the spec, the agent routes it and the waiting pod starts.
  */
 @Tag("netns")
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PrivilegedNodeEniAgentTest {
   static KubernetesClient client;
   FakeKubelet closeAfter;

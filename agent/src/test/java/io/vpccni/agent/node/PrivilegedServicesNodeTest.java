@@ -101,6 +101,7 @@ class PrivilegedServicesNodeTest {
         "meta l4proto " + proto + " dnat to " + ip + ":8080");
   }
 
+  @SuppressWarnings("try") // the listeners only need to live as long as the block
   @Test
   void podsReachClusterIpsNodePortsAndThemselvesThroughKubeProxy() throws Exception {
     NodeHarness.assumePrivileged();

@@ -101,6 +101,7 @@ class PrivilegedSnatNodeTest {
         .stdout();
   }
 
+  @SuppressWarnings("try") // the listeners only need to live as long as the block
   @Test
   void podTrafficLeavingTheVpcGetsTheNodeAddressAndTheVpcNeverDoes() throws Exception {
     NodeHarness.assumePrivileged();

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.agent.config.Mode;
 import io.vpccni.agent.metrics.AgentMetrics;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.store.CheckpointStore;
 import io.vpccni.netaddr.IpAddress;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scraped over HTTP. The debounce is an hour, so only {@code start} and {@code admit} recompute and
  * every value below is exact.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PolicyEnforcerMetricsTest {
   static KubernetesClient client;
   @TempDir Path dir;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.netaddr.IpAddress;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * fabric8's mock API server and an applier that fails on demand. The debounce is an hour, so only
  * {@code start} and {@code admit} recompute and every value below is exact.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PolicyEnforcerStateTest {
   static KubernetesClient client;
   final List<String> applied = new CopyOnWriteArrayList<>();

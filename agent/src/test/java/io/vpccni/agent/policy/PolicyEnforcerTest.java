@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.netaddr.IpAddress;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The enforcer against fabric8's mock API server (CRUD mode), with the applied scripts recorded.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PolicyEnforcerTest {
   static KubernetesClient client;
   final List<String> applied = new CopyOnWriteArrayList<>();
@@ -71,13 +71,18 @@ class PolicyEnforcerTest {
         .build();
   }
 
-  @Test
-  void aNewPodsRulesAreInForceBeforeAdmitReturns() throws Exception {
+  /** prod/deny: default deny of ingress for pods labelled app=web. */
+  void denyIngressToWeb() {
     client
         .resource(
             PolicyCompilerTest.policy(
                 "metadata: {name: deny, namespace: prod}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}"))
         .create();
+  }
+
+  @Test
+  void aNewPodsRulesAreInForceBeforeAdmitReturns() throws Exception {
+    denyIngressToWeb();
     enforcer.start(Duration.ofSeconds(10));
     assertThat(applied).singleElement().satisfies(s -> assertThat(s).doesNotContain("jump in_"));
     client.pods().resource(pod("prod", "web-0", "web")).create();
@@ -106,11 +111,7 @@ class PolicyEnforcerTest {
 
   @Test
   void aPodTheAddAlreadyReadIsAdmittedBeforeTheWatchDeliversIt() throws Exception {
-    client
-        .resource(
-            PolicyCompilerTest.policy(
-                "metadata: {name: deny, namespace: prod}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}"))
-        .create();
+    denyIngressToWeb();
     enforcer.start(Duration.ofSeconds(10));
     // not in the API (so neither in the watch's cache nor readable): only the ADD's copy knows it
     Pod readByAdd = pod("prod", "web-7", "web");

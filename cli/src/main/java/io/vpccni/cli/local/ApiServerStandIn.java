@@ -24,7 +24,19 @@ import java.util.HashMap;
  * behaviours were verified only against it.
  */
 public final class ApiServerStandIn implements AutoCloseable {
+  /** Held, so that a level set on it sticks (JUL keeps loggers only weakly). */
+  private static final java.util.logging.Logger REQUEST_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final KubernetesMockServer server;
+
+  /**
+   * Drops the line the mock server logs at INFO for every request, in this JVM: for benchmarks
+   * whose report goes to the same terminal. The local cluster keeps it (it is its API server log).
+   */
+  public static void quietRequestLog() {
+    REQUEST_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   private ApiServerStandIn(KubernetesMockServer server) {
     this.server = server;

@@ -113,6 +113,11 @@ public final class LocalCluster {
     this.dist = dist;
   }
 
+  /** Where the cluster keeps its state and every process's log. */
+  public Path dir() {
+    return dir;
+  }
+
   public Path descriptionFile() {
     return dir.resolve("cluster.json");
   }

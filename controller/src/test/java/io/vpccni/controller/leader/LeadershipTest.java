@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Two replicas, one leader; the second takes over within about one lease period. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class LeadershipTest {
   static KubernetesClient client;
 

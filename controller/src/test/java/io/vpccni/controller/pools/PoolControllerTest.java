@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.controller.plan.WarmPoolConfig;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.NodeEniStatus;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The pool loop against fabric8's mock API server (CRUD mode) and a fake cloud. */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class PoolControllerTest {
   static KubernetesClient client;
   FakeNodeOperations cloud;

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.cloud.CloudException;
 import io.vpccni.cloud.CloudOperation;
 import io.vpccni.cloud.Eni;
@@ -21,6 +20,7 @@ import io.vpccni.crd.NodeEniSpec;
 import io.vpccni.crd.NodeEniStatus;
 import io.vpccni.crd.SubnetPool;
 import io.vpccni.crd.SubnetPoolSpec;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The pool loop with SubnetPools: the mock API server (CRUD mode), the real node operations and
  * subnet choice, and the SPI's fake cloud.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class SubnetPoolControllerTest {
   static KubernetesClient client;
   FakeVpcApi cloud;

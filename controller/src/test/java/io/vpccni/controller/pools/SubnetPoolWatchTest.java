@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.vpccni.cloud.testkit.FakeVpcApi;
@@ -18,6 +17,7 @@ import io.vpccni.crd.NodeEniSpec;
 import io.vpccni.crd.NodeEniStatus;
 import io.vpccni.crd.SubnetPool;
 import io.vpccni.crd.SubnetPoolSpec;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Once started, the pool loop knows SubnetPools from a watch: a sync reads none, and a pool created
  * or changed later reaches the nodes that wait for it without any other event.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class SubnetPoolWatchTest {
   static KubernetesClient client;
   static KubernetesMockServer server;

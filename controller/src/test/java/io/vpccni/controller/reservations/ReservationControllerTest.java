@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vpccni.cloud.CloudException;
 import io.vpccni.cloud.CloudOperation;
 import io.vpccni.cloud.Eni;
@@ -21,6 +20,7 @@ import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.NodeEniStatus;
 import io.vpccni.crd.SubnetPool;
 import io.vpccni.netaddr.IpAddress;
+import io.vpccni.testkit.kube.MockKubeApi;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * reservation follow), no move while a pod may use the address, a new ENI when the node has none
  * with room, a failed move reported and retried, and TTL expiry.
  */
-@EnableKubernetesMockClient(crud = true)
+@MockKubeApi
 class ReservationControllerTest {
   static KubernetesClient client;
   FakeVpcApi cloud;

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One endpoint of the policy and SNAT tests: a network namespace of the local cluster (a pod's, the
@@ -42,37 +43,10 @@ final class PodNet implements AutoCloseable {
   PodNet listen(List<Integer> tcp, List<Integer> udp) throws Exception {
     byte[] reply = (name + "\n").getBytes(StandardCharsets.UTF_8);
     for (int port : tcp) {
-      ServerSocket ss = ns.run(() -> new ServerSocket(port, 200));
-      open.add(ss);
-      daemon(
-          "tcp-" + name + "-" + port,
-          () -> {
-            while (!ss.isClosed()) {
-              try (Socket s = ss.accept()) {
-                s.getOutputStream().write(reply);
-              } catch (IOException e) {
-                // closed, or the peer went away: next
-              }
-            }
-          });
+      serveTcp("tcp-", port, 200, peer -> reply);
     }
     for (int port : udp) {
-      DatagramSocket ds = ns.run(() -> new DatagramSocket(port));
-      open.add(ds);
-      daemon(
-          "udp-" + name + "-" + port,
-          () -> {
-            byte[] buf = new byte[64];
-            while (!ds.isClosed()) {
-              try {
-                DatagramPacket d = new DatagramPacket(buf, buf.length);
-                ds.receive(d);
-                ds.send(new DatagramPacket(reply, reply.length, d.getSocketAddress()));
-              } catch (IOException e) {
-                // closed: the loop ends
-              }
-            }
-          });
+      serveUdp("udp-", port, peer -> reply);
     }
     return this;
   }
@@ -82,41 +56,51 @@ final class PodNet implements AutoCloseable {
    * {@code "<name> <source address it came from>"}: where the SNAT tests read a packet's source.
    */
   PodNet reportPeer(int port) throws Exception {
-    ServerSocket ss = ns.run(() -> new ServerSocket(port, 50));
+    Function<InetAddress, byte[]> answer =
+        peer -> (name + " " + peer.getHostAddress() + "\n").getBytes(StandardCharsets.UTF_8);
+    serveTcp("peer-tcp-", port, 50, answer);
+    serveUdp("peer-udp-", port, answer);
+    return this;
+  }
+
+  /** A daemon answering each connection to 0.0.0.0:{@code port} with what {@code answer} says. */
+  private void serveTcp(String thread, int port, int backlog, Function<InetAddress, byte[]> answer)
+      throws Exception {
+    ServerSocket ss = ns.run(() -> new ServerSocket(port, backlog));
     open.add(ss);
     daemon(
-        "peer-tcp-" + name + "-" + port,
+        thread + name + "-" + port,
         () -> {
           while (!ss.isClosed()) {
             try (Socket s = ss.accept()) {
-              String peer = s.getInetAddress().getHostAddress();
-              s.getOutputStream()
-                  .write((name + " " + peer + "\n").getBytes(StandardCharsets.UTF_8));
+              s.getOutputStream().write(answer.apply(s.getInetAddress()));
             } catch (IOException e) {
               // closed, or the peer went away: next
             }
           }
         });
+  }
+
+  /** A daemon answering each datagram to 0.0.0.0:{@code port} with what {@code answer} says. */
+  private void serveUdp(String thread, int port, Function<InetAddress, byte[]> answer)
+      throws Exception {
     DatagramSocket ds = ns.run(() -> new DatagramSocket(port));
     open.add(ds);
     daemon(
-        "peer-udp-" + name + "-" + port,
+        thread + name + "-" + port,
         () -> {
           byte[] buf = new byte[64];
           while (!ds.isClosed()) {
             try {
               DatagramPacket d = new DatagramPacket(buf, buf.length);
               ds.receive(d);
-              byte[] a =
-                  (name + " " + d.getAddress().getHostAddress() + "\n")
-                      .getBytes(StandardCharsets.UTF_8);
+              byte[] a = answer.apply(d.getAddress());
               ds.send(new DatagramPacket(a, a.length, d.getSocketAddress()));
             } catch (IOException e) {
               // closed: the loop ends
             }
           }
         });
-    return this;
   }
 
   /**

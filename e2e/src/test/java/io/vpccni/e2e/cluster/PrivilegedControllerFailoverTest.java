@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
@@ -21,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -52,12 +49,9 @@ class PrivilegedControllerFailoverTest {
   @Test
   void controllerKilledBetweenCreateAndAttachLeavesNothingBehindAfterOneGcPeriod()
       throws Exception {
-    Path dist = distOrSkip();
-    Path dir = Files.createTempDirectory("vpccni-e2e-failover");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("failover");
     JsonObject d = cluster.up(options(), msg -> {});
-    try (KubernetesClient kube = client(d)) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       String vpc = d.string("vpcUrl");
       String clusterId = d.string("clusterId");
       awaitPool(kube, WARM_IPS);
@@ -150,17 +144,14 @@ class PrivilegedControllerFailoverTest {
 
   @Test
   void standbyReplicaTakesOverWithinOneLeasePeriod() throws Exception {
-    Path dist = distOrSkip();
-    Path dir = Files.createTempDirectory("vpccni-e2e-failover");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("failover");
     JsonObject d = cluster.up(options(), msg -> {});
-    try (KubernetesClient kube = client(d)) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       awaitPool(kube, WARM_IPS);
       long leader = cluster.controllerPids().getFirst();
       long standby = cluster.startController();
       assertIsControllerJvm(standby);
-      Path standbyLog = dir.resolve("controller-2.log");
+      Path standbyLog = cluster.dir().resolve("controller-2.log");
       // Ready means it has read the Lease at least once (fabric8 reports the leader it sees).
       await()
           .atMost(Duration.ofSeconds(30))
@@ -239,17 +230,14 @@ class PrivilegedControllerFailoverTest {
    */
   @Test
   void aSigtermedLeaderHandsTheLeaseOverAtOnce() throws Exception {
-    Path dist = distOrSkip();
-    Path dir = Files.createTempDirectory("vpccni-e2e-failover");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("failover");
     JsonObject d = cluster.up(options(), msg -> {});
-    try (KubernetesClient kube = client(d)) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       awaitPool(kube, WARM_IPS);
       long leader = cluster.controllerPids().getFirst();
       long standby = cluster.startController();
       assertIsControllerJvm(standby);
-      Path standbyLog = dir.resolve("controller-2.log");
+      Path standbyLog = cluster.dir().resolve("controller-2.log");
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(200))
@@ -259,7 +247,7 @@ class PrivilegedControllerFailoverTest {
       long stoppedAt = System.nanoTime();
       cluster.stopController(leader); // returns once the JVM has exited
       long exitedAt = System.nanoTime();
-      assertThat(Files.readString(dir.resolve("controller.log")))
+      assertThat(Files.readString(cluster.dir().resolve("controller.log")))
           .as("the leader released the Lease on its way out")
           .contains("released the lease")
           .contains("vpc-cni controller stopped");
@@ -310,23 +298,6 @@ class PrivilegedControllerFailoverTest {
   private static LocalCluster.Options options() {
     return new LocalCluster.Options(
         1, "c5.xlarge", 2, WARM_IPS, 30, GC_PERIOD_SECONDS, GC_GRACE_SECONDS);
-  }
-
-  private static Path distOrSkip() {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    if (!Files.isExecutable(dist.resolve("bin/vpc-cni-controller"))) {
-      throw new IllegalStateException(dist + " is not built: run make build first");
-    }
-    return dist;
-  }
-
-  private static KubernetesClient client(JsonObject d) throws Exception {
-    return new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(d.string("kubeconfig")))))
-        .build();
   }
 
   private static void awaitPool(KubernetesClient kube, int ips) {

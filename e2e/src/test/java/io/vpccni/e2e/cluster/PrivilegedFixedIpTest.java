@@ -6,20 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
 import io.vpccni.crd.IpReservation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -71,21 +66,9 @@ class PrivilegedFixedIpTest {
 
   @Test
   void aStatefulSetPodKeepsItsAddressWhenItMovesToAnotherNode() throws Exception {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    if (!Files.isExecutable(dist.resolve("bin/vpc-cni-controller"))) {
-      throw new IllegalStateException(dist + " is not built: run make build first");
-    }
-    Path dir = Files.createTempDirectory("vpccni-e2e-fixed");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("fixed");
     JsonObject d = cluster.up(new LocalCluster.Options(2, "c5.xlarge", 2, 3, 5, 30, 60), msg -> {});
-    try (KubernetesClient kube =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(d.string("kubeconfig")))))
-            .build()) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       cluster.namespace("shop", Map.of());
       kube.apps()
           .statefulSets()

@@ -3,9 +3,7 @@ package io.vpccni.e2e.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
@@ -13,14 +11,11 @@ import io.vpccni.crd.NodeEni;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +29,9 @@ import org.junit.jupiter.api.Test;
 class PrivilegedLocalClusterFaultsTest {
   @Test
   void eightyPodsStartThroughThrottlingAndLatencyAndNothingLeaks() throws Exception {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    Path dir = Files.createTempDirectory("vpccni-e2e-faults");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("faults");
     JsonObject d = cluster.up(new LocalCluster.Options(2, "c5.xlarge", 2, 5, 5, 3, 8), msg -> {});
-    try (KubernetesClient kube =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(d.string("kubeconfig")))))
-            .build()) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       String vpc = d.string("vpcUrl");
       var put =
           HttpRequest.newBuilder(URI.create(vpc + "/emulator/faults"))

@@ -3,18 +3,13 @@ package io.vpccni.e2e.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -32,21 +27,9 @@ class PrivilegedLocalClusterTest {
 
   @Test
   void podsGrowThePoolReachEachOtherAndEverythingIsGivenBack() throws Exception {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    if (!Files.isExecutable(dist.resolve("bin/vpc-cni-controller"))) {
-      throw new IllegalStateException(dist + " is not built: run make build first");
-    }
-    Path dir = Files.createTempDirectory("vpccni-e2e-cluster");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("cluster");
     JsonObject d = cluster.up(new LocalCluster.Options(2, "c5.xlarge", 2, 5, 5, 3, 8), msg -> {});
-    try (KubernetesClient kube =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(d.string("kubeconfig")))))
-            .build()) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       String prefix = d.string("prefix");
       List<String> ips = new ArrayList<>();
       for (int node = 1; node <= 2; node++) {

@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
@@ -29,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -73,22 +70,10 @@ class PrivilegedNetworkPolicyTest {
 
   @BeforeAll
   static void up() throws Exception {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    if (!Files.isExecutable(dist.resolve("bin/vpc-cni-controller"))) {
-      throw new IllegalStateException(dist + " is not built: run make build first");
-    }
-    Path dir = Files.createTempDirectory("vpccni-e2e-policy");
-    Files.delete(dir);
-    cluster = new LocalCluster(dir, dist);
+    cluster = LocalClusters.create("policy");
     long t0 = System.nanoTime();
     d = cluster.up(new LocalCluster.Options(2, "c5.xlarge", 2, 5, 5, 30, 60), msg -> {});
-    kube =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(d.string("kubeconfig")))))
-            .build();
+    kube = LocalClusters.kube(d);
     long upMs = (System.nanoTime() - t0) / 1_000_000;
     cluster.namespace("prod", Map.of("env", "prod"));
     cluster.namespace("dev", Map.of("env", "dev"));

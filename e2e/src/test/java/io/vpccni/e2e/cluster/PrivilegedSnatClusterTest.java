@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -38,16 +37,7 @@ class PrivilegedSnatClusterTest {
   @Test
   void podTrafficLeavesTheVpcWithTheNodeAddressOnlyWhereSnatIsOnAndNeverInsideTheVpc()
       throws Exception {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    if (!Files.isExecutable(dist.resolve("bin/vpc-cni-controller"))) {
-      throw new IllegalStateException(dist + " is not built: run make build first");
-    }
-    Path dir = Files.createTempDirectory("vpccni-e2e-snat");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("snat");
     long t0 = System.nanoTime();
     JsonObject d =
         cluster.up(

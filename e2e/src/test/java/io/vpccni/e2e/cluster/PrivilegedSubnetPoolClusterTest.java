@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vpccni.agentapi.Json;
 import io.vpccni.agentapi.JsonObject;
 import io.vpccni.cli.local.LocalCluster;
@@ -20,12 +18,9 @@ import io.vpccni.crd.SubnetPoolSpec;
 import io.vpccni.crd.SubnetPoolStatus;
 import io.vpccni.netaddr.IpAddress;
 import io.vpccni.netaddr.IpPrefix;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -46,22 +41,10 @@ class PrivilegedSubnetPoolClusterTest {
 
   @Test
   void podsOfTwoPoolsGetAddressesOfTheirSubnetsAndAnExhaustedPoolSaysSo() throws Exception {
-    Assumptions.assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "the local cluster needs root (namespaces)");
-    Path dist = Path.of(System.getProperty("vpccni.root", "."), "dist");
-    if (!Files.isExecutable(dist.resolve("bin/vpc-cni-controller"))) {
-      throw new IllegalStateException(dist + " is not built: run make build first");
-    }
-    Path dir = Files.createTempDirectory("vpccni-e2e-pools");
-    Files.delete(dir);
-    LocalCluster cluster = new LocalCluster(dir, dist);
+    LocalCluster cluster = LocalClusters.create("pools");
     // warm 2 IPs per pool: a pool's first ENI needs 1 + 1 waiting + 2 warm = 4 addresses
     JsonObject d = cluster.up(new LocalCluster.Options(2, "c5.xlarge", 2, 2, 5, 30, 60), m -> {});
-    try (KubernetesClient kube =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(d.string("kubeconfig")))))
-            .build()) {
+    try (KubernetesClient kube = LocalClusters.kube(d)) {
       String subnetA = cluster.subnet(TEAM_A_CIDR, null, null);
       String subnetB = cluster.subnet(TEAM_B_CIDR, null, null);
       String tiny = cluster.subnet(TINY_CIDR, "10.3.0.2", "10.3.0.3"); // 2 free addresses
