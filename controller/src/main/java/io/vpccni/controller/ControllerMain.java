@@ -157,6 +157,36 @@ public final class ControllerMain {
     }
   }
 
+  private static void scheduleGcAndStatus(
+      ScheduledExecutorService gcTimer,
+      EniGarbageCollector gc,
+      SubnetPoolStatusWriter subnetPoolStatus,
+      ControllerMetrics metrics,
+      ControllerConfig config) {
+    gcTimer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            metrics.gcDeleted(gc.collect().size());
+          } catch (RuntimeException e) {
+            logger.warn("ENI GC pass failed: {}", e.getMessage());
+          }
+        },
+        0,
+        config.gcPeriod().toMillis(),
+        TimeUnit.MILLISECONDS);
+    gcTimer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            subnetPoolStatus.refresh();
+          } catch (RuntimeException e) {
+            logger.warn("SubnetPool status pass failed: {}", e.getMessage());
+          }
+        },
+        0,
+        config.subnetCacheTtl().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
   public static Running start(ControllerConfig config) throws Exception {
     return start(
         config,
@@ -232,31 +262,19 @@ public final class ControllerMain {
             identity,
             config.leaseDuration(),
             () -> {
+              // on the leader-election thread: close() (SIGTERM) may come before or during this;
+              // the loops then stop what they started, and the timer refuses new work
+              if (self[0].closing.get()) {
+                return;
+              }
               metrics.leader(true);
               pools.start();
               reservations.start();
-              gcTimer.scheduleWithFixedDelay(
-                  () -> {
-                    try {
-                      metrics.gcDeleted(gc.collect().size());
-                    } catch (RuntimeException e) {
-                      logger.warn("ENI GC pass failed: {}", e.getMessage());
-                    }
-                  },
-                  0,
-                  config.gcPeriod().toMillis(),
-                  TimeUnit.MILLISECONDS);
-              gcTimer.scheduleWithFixedDelay(
-                  () -> {
-                    try {
-                      subnetPoolStatus.refresh();
-                    } catch (RuntimeException e) {
-                      logger.warn("SubnetPool status pass failed: {}", e.getMessage());
-                    }
-                  },
-                  0,
-                  config.subnetCacheTtl().toMillis(),
-                  TimeUnit.MILLISECONDS);
+              try {
+                scheduleGcAndStatus(gcTimer, gc, subnetPoolStatus, metrics, config);
+              } catch (java.util.concurrent.RejectedExecutionException e) {
+                logger.info("closed while taking the lead: GC and status passes not started");
+              }
             },
             () -> {
               // Lost the lease: stop acting at once; the process ends and restarts clean.

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vpccni.crd.informers.InformerGroup;
 import io.vpccni.netaddr.IpAddress;
 import java.io.IOException;
 import java.time.Clock;
@@ -55,7 +56,7 @@ public final class PolicyEnforcer implements AutoCloseable {
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("policy").daemon(true).unstarted(r));
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final InformerGroup informers = new InformerGroup();
   private SharedIndexInformer<NetworkPolicy> policies;
   private SharedIndexInformer<Namespace> namespaces;
   private SharedIndexInformer<Pod> pods;
@@ -122,35 +123,40 @@ public final class PolicyEnforcer implements AutoCloseable {
             enforceSoon();
           }
         };
-    policies = kube.network().v1().networkPolicies().inAnyNamespace().inform(handler(onChange), 0);
-    namespaces = kube.namespaces().inform(handler(onChange), 0);
+    policies =
+        informers.add(
+            kube.network().v1().networkPolicies().inAnyNamespace().inform(handler(onChange), 0));
+    namespaces = informers.add(kube.namespaces().inform(handler(onChange), 0));
     pods =
-        kube.pods()
-            .inAnyNamespace()
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod p) {
-                    enforceSoon();
-                  }
+        informers.add(
+            kube.pods()
+                .inAnyNamespace()
+                .inform(
+                    new ResourceEventHandler<>() {
+                      @Override
+                      public void onAdd(Pod p) {
+                        enforceSoon();
+                      }
 
-                  @Override
-                  public void onUpdate(Pod a, Pod b) {
-                    enforceSoon();
-                  }
+                      @Override
+                      public void onUpdate(Pod a, Pod b) {
+                        enforceSoon();
+                      }
 
-                  @Override
-                  public void onDelete(Pod p, boolean unknown) {
-                    fetched.remove(refOf(p)); // a copy read before the watch had the pod
-                    enforceSoon();
-                  }
-                },
-                0);
-    informers.addAll(List.of(policies, namespaces, pods));
+                      @Override
+                      public void onDelete(Pod p, boolean unknown) {
+                        fetched.remove(refOf(p)); // a copy read before the watch had the pod
+                        enforceSoon();
+                      }
+                    },
+                    0));
     try {
-      for (SharedIndexInformer<?> i : informers) {
+      for (SharedIndexInformer<?> i : informers.informers()) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!i.hasSynced()) {
+        while (!i.hasSynced() || informers.closed()) {
+          if (informers.closed()) {
+            throw new IOException("NetworkPolicy enforcement closed while starting");
+          }
           if (System.nanoTime() > deadline) {
             throw new IOException(
                 "failed to start NetworkPolicy enforcement: the watches did not sync within "
@@ -233,12 +239,13 @@ public final class PolicyEnforcer implements AutoCloseable {
    */
   public void enforceSoon() {
     synchronized (scheduling) {
-      if (!synced || queued) {
+      if (!synced || queued || informers.closed()) {
         return;
       }
       queued = true;
+      // under the lock that close() takes too: the worker is never asked after its shutdown
+      worker.schedule(this::runQueued, debounce.toMillis(), TimeUnit.MILLISECONDS);
     }
-    worker.schedule(this::runQueued, debounce.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void runQueued() {
@@ -249,7 +256,11 @@ public final class PolicyEnforcer implements AutoCloseable {
       enforce(Optional.empty());
     } catch (IOException | RuntimeException e) {
       logger.error("failed to apply NetworkPolicy rules, retrying: {}", e.getMessage());
-      worker.schedule(this::enforceSoon, 1, TimeUnit.SECONDS);
+      synchronized (scheduling) {
+        if (!informers.closed()) {
+          worker.schedule(this::enforceSoon, 1, TimeUnit.SECONDS);
+        }
+      }
     }
   }
 
@@ -432,7 +443,9 @@ public final class PolicyEnforcer implements AutoCloseable {
 
   @Override
   public void close() {
-    worker.shutdownNow();
-    informers.forEach(SharedIndexInformer::close);
+    synchronized (scheduling) {
+      informers.close();
+      worker.shutdownNow();
+    }
   }
 }

@@ -92,6 +92,17 @@ class PolicyEnforcerTest {
         .contains("default deny: ingress of prod/web-0");
   }
 
+  /** The shutdown hook closed the enforcer while its start thread was still on the way. */
+  @Test
+  void aStartAfterCloseEndsAtOnceWithoutWatchingOrApplying() {
+    enforcer.close();
+    assertThatThrownBy(() -> enforcer.start(Duration.ofSeconds(30)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("closed while starting");
+    enforcer.enforceSoon(); // a late watch event: nothing is scheduled on the stopped worker
+    assertThat(applied).isEmpty();
+  }
+
   @Test
   void admitBeforeTheWatchesSyncedRefuses() {
     assertThatThrownBy(() -> enforcer.admit("prod/web-0", IpAddress.parse("10.0.1.10")))

@@ -3,12 +3,12 @@ package io.vpccni.cli.local;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.SubnetPool;
+import io.vpccni.kubemock.WatchSafeCrudDispatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -49,7 +49,7 @@ public final class ApiServerStandIn implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new WatchSafeCrudDispatcher(),
             false);
     server.init(InetAddress.getLoopbackAddress(), port);
     ApiServerStandIn s = new ApiServerStandIn(server);

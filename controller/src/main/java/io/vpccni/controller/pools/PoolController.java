@@ -15,6 +15,7 @@ import io.vpccni.crd.NodeEniSpec;
 import io.vpccni.crd.NodeEniStatus;
 import io.vpccni.crd.SubnetPool;
 import io.vpccni.crd.events.EventRecorder;
+import io.vpccni.crd.informers.InformerGroup;
 import io.vpccni.netaddr.IpAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,8 +89,8 @@ public final class PoolController implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("pool-resync").daemon(true).unstarted(r));
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private Thread worker;
+  private final InformerGroup informers = new InformerGroup();
+  private volatile Thread worker;
   private volatile boolean stopped;
   // SubnetPools as watched (null before start, or without the CRD: then each sync reads them)
   private volatile SharedIndexInformer<SubnetPool> subnetPools;
@@ -122,19 +123,33 @@ public final class PoolController implements AutoCloseable {
     this.nodeEvents = new EventRecorder(kube, "vpc-cni-controller", "", clock, NODE_EVENT_INTERVAL);
   }
 
+  /**
+   * Starts the watches, the worker and the resync. Runs on the leader-election thread, so {@link
+   * #close()} (SIGTERM, a lost lease) may come at any point of it: what starts after the close is
+   * stopped at once and the worker never starts.
+   */
   public void start() {
     informers.add(kube.nodes().inform(handler(Node::getMetadata)));
     informers.add(kube.resources(NodeEni.class).inform(handler(NodeEni::getMetadata)));
     try {
-      subnetPools = kube.resources(SubnetPool.class).inform(subnetPoolHandler());
-      informers.add(subnetPools);
+      subnetPools = informers.add(kube.resources(SubnetPool.class).inform(subnetPoolHandler()));
     } catch (KubernetesClientException e) {
       logger.warn(
           "cannot watch SubnetPools ({}); reading them on each sync instead", e.getMessage());
     }
-    worker = Thread.ofPlatform().name("pool-worker").daemon(true).start(this::work);
-    timer.scheduleWithFixedDelay(
-        this::enqueueAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      worker = Thread.ofPlatform().name("pool-worker").daemon(true).start(this::work);
+      timer.scheduleWithFixedDelay(
+          this::enqueueAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether any of its watches runs (tests: none may after {@link #close()}). */
+  boolean watching() {
+    return informers.informers().stream().anyMatch(SharedIndexInformer::isRunning);
   }
 
   private <T> ResourceEventHandler<T> handler(
@@ -210,12 +225,16 @@ public final class PoolController implements AutoCloseable {
    * each sync still reads its node and NodeENI fresh).
    */
   private void enqueueAll() {
-    informers.forEach(
-        i -> {
-          if (i != subnetPools) {
-            i.getStore().listKeys().forEach(this::enqueue); // cluster-scoped: the key is the name
-          }
-        });
+    informers
+        .informers()
+        .forEach(
+            i -> {
+              if (i != subnetPools) {
+                i.getStore()
+                    .listKeys()
+                    .forEach(this::enqueue); // cluster-scoped: the key is the name
+              }
+            });
   }
 
   private void work() {
@@ -751,9 +770,13 @@ public final class PoolController implements AutoCloseable {
 
   @Override
   public void close() {
-    stopped = true;
+    Thread worker;
+    synchronized (this) {
+      stopped = true;
+      worker = this.worker;
+    }
     timer.shutdownNow();
-    informers.forEach(SharedIndexInformer::close);
+    informers.close();
     if (worker != null) {
       worker.interrupt();
       if (Thread.currentThread() != worker) {

@@ -12,6 +12,7 @@ import io.vpccni.crd.IpReservation;
 import io.vpccni.crd.IpReservationStatus;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.events.EventRecorder;
+import io.vpccni.crd.informers.InformerGroup;
 import io.vpccni.netaddr.IpAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +79,8 @@ public final class ReservationController implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("fixed-ips").daemon(true).unstarted(r));
-  private SharedIndexInformer<IpReservation> informer;
+  private final InformerGroup informers = new InformerGroup();
+  private volatile SharedIndexInformer<IpReservation> informer;
 
   public ReservationController(
       KubernetesClient kube,
@@ -98,23 +100,24 @@ public final class ReservationController implements AutoCloseable {
   public void start() {
     try {
       informer =
-          kube.resources(IpReservation.class)
-              .inAnyNamespace()
-              .inform(
-                  new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(IpReservation obj) {
-                      kick();
-                    }
+          informers.add(
+              kube.resources(IpReservation.class)
+                  .inAnyNamespace()
+                  .inform(
+                      new ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(IpReservation obj) {
+                          kick();
+                        }
 
-                    @Override
-                    public void onUpdate(IpReservation oldObj, IpReservation newObj) {
-                      kick();
-                    }
+                        @Override
+                        public void onUpdate(IpReservation oldObj, IpReservation newObj) {
+                          kick();
+                        }
 
-                    @Override
-                    public void onDelete(IpReservation obj, boolean unknown) {}
-                  });
+                        @Override
+                        public void onDelete(IpReservation obj, boolean unknown) {}
+                      }));
     } catch (KubernetesClientException e) {
       logger.warn(
           "cannot watch IPReservations ({}): fixed IPs are not moved or expired; install the CRD {}",
@@ -122,12 +125,20 @@ public final class ReservationController implements AutoCloseable {
           IpReservation.CRD_NAME);
       return;
     }
-    timer.scheduleWithFixedDelay(
-        this::safePass, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+    synchronized (this) {
+      if (informers.closed()) {
+        return; // closed while the watch started (SIGTERM during leader election's start)
+      }
+      timer.scheduleWithFixedDelay(
+          this::safePass, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   private void kick() {
-    if (kicked.compareAndSet(false, true)) {
+    synchronized (this) {
+      if (informers.closed() || !kicked.compareAndSet(false, true)) {
+        return;
+      }
       timer.schedule(
           () -> {
             kicked.set(false);
@@ -413,9 +424,9 @@ public final class ReservationController implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
-    if (informer != null) {
-      informer.close();
+    synchronized (this) {
+      informers.close();
     }
+    timer.shutdownNow();
   }
 }

@@ -62,6 +62,29 @@ class PoolControllerTest {
     client.resources(NodeEni.class).resource(n).updateStatus();
   }
 
+  /**
+   * SIGTERM while leader election is still calling start(): start() then runs after close(). It
+   * must leave no watch running (nothing calls back into a closed loop) and no worker acting.
+   */
+  @Test
+  void aStartThatComesAfterCloseStartsNothing() {
+    pools.start();
+    assertThat(pools.watching()).isTrue();
+    pools.close();
+    assertThat(pools.watching()).isFalse();
+
+    pools.start();
+    assertThat(pools.watching()).as("watches started after close").isFalse();
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> nodeEni() == null && cloud.calls.get() == 0);
+  }
+
   @Test
   void newNodeGetsANodeEniWithAWarmEni() {
     client

@@ -1,13 +1,13 @@
 package io.vpccni.testkit.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.MockWebServerListener;
 import io.fabric8.mockwebserver.http.RecordedHttpConnection;
+import io.vpccni.kubemock.WatchSafeCrudDispatcher;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -21,17 +21,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts the mock API server before a test class and stops it after, like fabric8's {@code
- * KubernetesMockServerExtension}, with a teardown that cannot fail a class whose tests passed.
+ * KubernetesMockServerExtension}, with two differences.
  *
- * <p>fabric8's teardown stops the server, then closes the client. With Vert.x 5 the server's close
- * completes only when every connection is closed, and the mock server gives that 10 s before it
- * throws "Unable to close MockWebServer" from {@code afterAll}; CI saw exactly that once on a class
- * whose tests had all passed (fabric8io/kubernetes-client#8131 discusses the same Vert.x 5 change).
- * Here the client is closed first, the server's open connections are counted, and a close that
- * outlasts the mock server's wait is reported on stderr with that count; the tests' verdicts stand.
- * What the code under test must close (its informers, watches) is asserted by its own tests, not by
- * this teardown. Unlike fabric8's extension it also does not start a second server for every test
- * method: only static fields are filled, and an instance field of those types is an error.
+ * <p>Its dispatcher is {@link WatchSafeCrudDispatcher}: with fabric8's own, a test that closes an
+ * informer at the wrong moment stalls the server for up to a minute (this failed CI once, as
+ * "Unable to close MockWebServer" from a class whose tests had all passed, and once took a test
+ * class 30 s here).
+ *
+ * <p>Its teardown closes the client before the server, counts the server's open connections, and
+ * reports a server close that outlasts the mock server's own 10 s wait on stderr, with that count,
+ * instead of failing the class after its tests passed: the tests' verdicts stand. What the code
+ * under test must close (its informers, watches) is asserted by its own tests, not by this
+ * teardown. It also does not start a second server for every test method: only static fields are
+ * filled, and an instance field of those types is an error.
  */
 public final class MockKubeApiExtension implements BeforeAllCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace NS =
@@ -70,7 +72,7 @@ public final class MockKubeApiExtension implements BeforeAllCallback, AfterAllCa
             new Context(Serialization.jsonMapper()),
             web,
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new WatchSafeCrudDispatcher(),
             true);
     server.init();
     KubernetesClient client = server.createClient();

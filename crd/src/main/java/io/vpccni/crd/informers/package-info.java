@@ -1,0 +1,2 @@
+/** Informer lifecycles shared by the agent and the controller. */
+package io.vpccni.crd.informers;
