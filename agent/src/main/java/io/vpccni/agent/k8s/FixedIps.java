@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.agent.pool.IpPool;
 import io.vpccni.agent.store.Allocation;
 import io.vpccni.crd.Durations;
 import io.vpccni.crd.IpReservation;
 import io.vpccni.crd.IpReservationStatus;
+import io.vpccni.crd.informers.OnAnyChange;
 import io.vpccni.netaddr.IpAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,23 +79,7 @@ public final class FixedIps implements AutoCloseable {
       informer =
           kube.resources(IpReservation.class)
               .inAnyNamespace()
-              .inform(
-                  new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(IpReservation obj) {
-                      publish();
-                    }
-
-                    @Override
-                    public void onUpdate(IpReservation oldObj, IpReservation newObj) {
-                      publish();
-                    }
-
-                    @Override
-                    public void onDelete(IpReservation obj, boolean unknown) {
-                      publish();
-                    }
-                  });
+              .inform(new OnAnyChange<>(this::publish));
     } catch (KubernetesClientException e) {
       logger.warn(
           "cannot watch IPReservations ({}): fixed IPs are off; install the CRD {} and restart",

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.crd.informers.InformerGroup;
+import io.vpccni.crd.informers.OnAnyChange;
 import io.vpccni.netaddr.IpAddress;
 import java.io.IOException;
 import java.time.Clock;
@@ -106,27 +107,14 @@ public final class PolicyEnforcer implements AutoCloseable {
 
   /** Starts the watches, waits for them to sync (at most {@code timeout}), applies once. */
   public void start(Duration timeout) throws IOException {
-    ResourceEventHandler<Object> onChange =
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Object o) {
-            enforceSoon();
-          }
-
-          @Override
-          public void onUpdate(Object a, Object b) {
-            enforceSoon();
-          }
-
-          @Override
-          public void onDelete(Object o, boolean unknown) {
-            enforceSoon();
-          }
-        };
     policies =
         informers.add(
-            kube.network().v1().networkPolicies().inAnyNamespace().inform(handler(onChange), 0));
-    namespaces = informers.add(kube.namespaces().inform(handler(onChange), 0));
+            kube.network()
+                .v1()
+                .networkPolicies()
+                .inAnyNamespace()
+                .inform(new OnAnyChange<>(this::enforceSoon), 0));
+    namespaces = informers.add(kube.namespaces().inform(new OnAnyChange<>(this::enforceSoon), 0));
     pods =
         informers.add(
             kube.pods()
@@ -171,11 +159,6 @@ public final class PolicyEnforcer implements AutoCloseable {
     }
     synced = true;
     enforce(Optional.empty());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> handler(ResourceEventHandler<Object> h) {
-    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.vpccni.controller.reservations;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.controller.pools.FixedIpMove;
 import io.vpccni.controller.pools.PoolController;
@@ -13,6 +12,7 @@ import io.vpccni.crd.IpReservationStatus;
 import io.vpccni.crd.NodeEni;
 import io.vpccni.crd.events.EventRecorder;
 import io.vpccni.crd.informers.InformerGroup;
+import io.vpccni.crd.informers.OnAnyChange;
 import io.vpccni.netaddr.IpAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,21 +103,7 @@ public final class ReservationController implements AutoCloseable {
           informers.add(
               kube.resources(IpReservation.class)
                   .inAnyNamespace()
-                  .inform(
-                      new ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(IpReservation obj) {
-                          kick();
-                        }
-
-                        @Override
-                        public void onUpdate(IpReservation oldObj, IpReservation newObj) {
-                          kick();
-                        }
-
-                        @Override
-                        public void onDelete(IpReservation obj, boolean unknown) {}
-                      }));
+                  .inform(new OnAnyChange<>(this::kick)));
     } catch (KubernetesClientException e) {
       logger.warn(
           "cannot watch IPReservations ({}): fixed IPs are not moved or expired; install the CRD {}",

@@ -48,6 +48,14 @@ class PoolControllerTest {
             Duration.ofHours(1));
   }
 
+  /** Node n1, the fake cloud's instance i-1. */
+  void createNode() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
+        .create();
+  }
+
   NodeEni nodeEni() {
     return client.resources(NodeEni.class).withName("n1").get();
   }
@@ -75,10 +83,7 @@ class PoolControllerTest {
 
     pools.start();
     assertThat(pools.watching()).as("watches started after close").isFalse();
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     await()
         .during(Duration.ofMillis(500))
         .atMost(Duration.ofSeconds(2))
@@ -87,10 +92,7 @@ class PoolControllerTest {
 
   @Test
   void newNodeGetsANodeEniWithAWarmEni() {
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     pools.sync("n1");
     NodeEni n = nodeEni();
     assertThat(n.getSpec().instanceId).isEqualTo("i-1");
@@ -105,10 +107,7 @@ class PoolControllerTest {
 
   @Test
   void demandGrowsThePoolAndIdleIpsGoBackThroughTheHandshake() {
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     pools.sync("n1");
     List<String> first = nodeEni().getSpec().enis.get(0).ips;
     agentReports(first, 3, List.of()); // 4 in use, 3 waiting → target 4 + 3 + 4 = 11
@@ -136,10 +135,7 @@ class PoolControllerTest {
 
   @Test
   void deletedNodeLosesItsEnisAndItsNodeEni() {
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     pools.sync("n1");
     assertThat(cloud.enis("n1")).isNotEmpty();
     client.nodes().withName("n1").delete();
@@ -152,10 +148,7 @@ class PoolControllerTest {
   void eventsDriveTheLoop() {
     pools.start();
     try {
-      client
-          .nodes()
-          .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-          .create();
+      createNode();
       await()
           .atMost(Duration.ofSeconds(15))
           .until(() -> nodeEni() != null && !nodeEni().getSpec().enis.isEmpty());
@@ -178,10 +171,7 @@ class PoolControllerTest {
             Clock.systemUTC(),
             Duration.ofHours(1),
             Duration.ofHours(1));
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     pools.sync("n1");
     agentReports(List.of(nodeEni().getSpec().enis.getFirst().ips.getFirst()), 0, List.of());
     pools.sync("n1"); // one pod in use: warm 4 beyond it, so the pool grows to 5 once
@@ -209,10 +199,7 @@ class PoolControllerTest {
   void specCarriesTheSubnetFreeCountOfTheNodeOperations() {
     cloud.instances.put("n1", new NodeOperations.Instance("i-1", "m5.large", 3, 10, "subnet-1"));
     cloud.subnetFree.put("subnet-1", 120L);
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     for (int i = 0; i < 10; i++) {
       pools.sync("n1");
     }
@@ -232,10 +219,7 @@ class PoolControllerTest {
 
   @Test
   void aFailedCallMakesTheNextSyncListTheCloudAgain() {
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     pools.sync("n1");
     List<String> ips = nodeEni().getSpec().enis.getFirst().ips;
     int lists = cloud.lists.get();
@@ -260,10 +244,7 @@ class PoolControllerTest {
             Clock.systemUTC(),
             Duration.ofHours(1),
             Duration.ofHours(1));
-    client
-        .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build())
-        .create();
+    createNode();
     // each create waits until all three have started: run one after another, they would not
     cloud.createGate = new java.util.concurrent.CountDownLatch(3);
     pools.sync("n1");

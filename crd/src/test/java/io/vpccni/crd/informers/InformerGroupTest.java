@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vpccni.testkit.kube.MockKubeApi;
 import java.util.ArrayList;
@@ -22,20 +21,7 @@ class InformerGroupTest {
   static KubernetesClient client;
 
   static SharedIndexInformer<ConfigMap> inform() {
-    return client
-        .configMaps()
-        .inAnyNamespace()
-        .inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(ConfigMap obj) {}
-
-              @Override
-              public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {}
-
-              @Override
-              public void onDelete(ConfigMap obj, boolean unknown) {}
-            });
+    return client.configMaps().inAnyNamespace().inform(new OnAnyChange<>(() -> {}));
   }
 
   @Test
