@@ -50,11 +50,13 @@ public final class PolicyCompiler {
 
   private final Map<String, Map<String, String>> namespaceLabels;
   private final List<PolicyPod> allPods;
+  private final PodIndex index;
   private final List<String> errors = new ArrayList<>();
 
   private PolicyCompiler(Map<String, Map<String, String>> namespaceLabels, List<PolicyPod> all) {
     this.namespaceLabels = namespaceLabels;
     this.allPods = all;
+    this.index = new PodIndex(all);
   }
 
   /**
@@ -135,6 +137,16 @@ public final class PolicyCompiler {
     }
   }
 
+  private boolean valid(LabelSelector s, String field) {
+    try {
+      Selectors.validate(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      errors.add(field + ": " + e.getMessage());
+      return false;
+    }
+  }
+
   private Peers peers(List<NetworkPolicyPeer> list, String policyNs, String field) {
     return peers(list, policyNs, field, new ArrayList<>());
   }
@@ -163,20 +175,16 @@ public final class PolicyCompiler {
         errors.add(f + ": a peer needs podSelector, namespaceSelector or ipBlock");
         continue;
       }
-      for (PolicyPod p : allPods) {
-        boolean nsOk =
-            peer.getNamespaceSelector() == null
-                ? p.namespace().equals(policyNs)
-                : selects(
-                    peer.getNamespaceSelector(),
-                    namespaceLabels.getOrDefault(p.namespace(), Map.of()),
-                    f + ".namespaceSelector");
-        if (nsOk
-            && (peer.getPodSelector() == null
-                || selects(peer.getPodSelector(), p.labels(), f + ".podSelector"))) {
-          podsOut.add(p);
-          p.ip().ifPresent(ips::add);
-        }
+      boolean valid = valid(peer.getNamespaceSelector(), f + ".namespaceSelector");
+      valid &= valid(peer.getPodSelector(), f + ".podSelector");
+      if (!valid) {
+        continue; // a malformed selector matches nothing
+      }
+      for (PolicyPod p :
+          index.select(
+              peer.getNamespaceSelector(), peer.getPodSelector(), policyNs, namespaceLabels)) {
+        podsOut.add(p);
+        p.ip().ifPresent(ips::add);
       }
     }
     return new Peers(false, ips, blocks);

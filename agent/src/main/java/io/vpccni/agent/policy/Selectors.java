@@ -38,6 +38,20 @@ final class Selectors {
     return true;
   }
 
+  /**
+   * Throws, as {@link #matches} would, for an operator Kubernetes does not define or In/NotIn
+   * without values: {@link #matches} finds such a requirement only when it gets that far, so a
+   * selector is checked once, whatever it is matched against.
+   */
+  static void validate(LabelSelector s) {
+    if (s == null || s.getMatchExpressions() == null) {
+      return;
+    }
+    for (LabelSelectorRequirement r : s.getMatchExpressions()) {
+      matches(r, Map.of());
+    }
+  }
+
   private static boolean matches(LabelSelectorRequirement r, Map<String, String> labels) {
     String op = r.getOperator() == null ? "" : r.getOperator();
     List<String> values = r.getValues() == null ? List.of() : r.getValues();
