@@ -1,11 +1,13 @@
 package io.vpccni.agent.policy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,14 +58,16 @@ public final class Nft implements RuleApplier {
     cmd.add(nft);
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-    try (var in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    byte[] out;
-    byte[] err;
+    // both outputs drain while the script is written and nft runs: a full pipe on either side
+    // would otherwise block nft, and with it this thread, past the 30 s limit
+    CompletableFuture<byte[]> out = drain(p.getInputStream());
+    CompletableFuture<byte[]> err = drain(p.getErrorStream());
     try {
-      out = p.getInputStream().readAllBytes();
-      err = p.getErrorStream().readAllBytes();
+      try (var in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // nft exited before reading it all: its exit status and stderr say why
+      }
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("failed to run nft " + String.join(" ", args) + ": no exit in 30 s");
@@ -80,8 +84,24 @@ public final class Nft implements RuleApplier {
               + " (exit "
               + p.exitValue()
               + "): "
-              + new String(err, StandardCharsets.UTF_8).strip());
+              + new String(err.join(), StandardCharsets.UTF_8).strip());
     }
-    return new String(out, StandardCharsets.UTF_8);
+    return new String(out.join(), StandardCharsets.UTF_8);
+  }
+
+  /** Reads the stream to its end on a virtual thread (it ends when nft exits). */
+  private static CompletableFuture<byte[]> drain(InputStream s) {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("nft-output")
+        .start(
+            () -> {
+              try (s) {
+                f.complete(s.readAllBytes());
+              } catch (IOException e) {
+                f.complete(new byte[0]);
+              }
+            });
+    return f;
   }
 }
