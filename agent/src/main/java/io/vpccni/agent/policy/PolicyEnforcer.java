@@ -426,9 +426,9 @@ public final class PolicyEnforcer implements AutoCloseable {
 
   @Override
   public void close() {
+    informers.close(); // not under the lock: a watch callback may be waiting for it
     synchronized (scheduling) {
-      informers.close();
-      worker.shutdownNow();
+      worker.shutdownNow(); // after this nothing schedules: enforceSoon sees the group closed
     }
   }
 }

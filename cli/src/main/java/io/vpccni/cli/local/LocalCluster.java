@@ -57,28 +57,6 @@ public final class LocalCluster {
       snat = Map.copyOf(snat);
     }
 
-    /** With SNAT off on every node. */
-    public Options(
-        int nodes,
-        String instanceType,
-        long ipCooldownSeconds,
-        int warmIps,
-        int releaseDelaySeconds,
-        int gcPeriodSeconds,
-        int gcGraceSeconds,
-        boolean networkPolicy) {
-      this(
-          nodes,
-          instanceType,
-          ipCooldownSeconds,
-          warmIps,
-          releaseDelaySeconds,
-          gcPeriodSeconds,
-          gcGraceSeconds,
-          networkPolicy,
-          Map.of());
-    }
-
     /** With NetworkPolicy enforced and SNAT off. */
     public Options(
         int nodes,
@@ -96,7 +74,22 @@ public final class LocalCluster {
           releaseDelaySeconds,
           gcPeriodSeconds,
           gcGraceSeconds,
-          true);
+          true,
+          Map.of());
+    }
+
+    /** The same, with each listed node's agent {@code snat} key (1-based node number → JSON). */
+    public Options withSnat(Map<Integer, String> snatByNode) {
+      return new Options(
+          nodes,
+          instanceType,
+          ipCooldownSeconds,
+          warmIps,
+          releaseDelaySeconds,
+          gcPeriodSeconds,
+          gcGraceSeconds,
+          networkPolicy,
+          snatByNode);
     }
 
     public static Options defaults(int nodes) {

@@ -16,8 +16,8 @@ class LocalClusterOptionsTest {
   void snatForANodeTheClusterDoesNotHaveIsRefusedBeforeAnythingStarts() {
     LocalCluster cluster = new LocalCluster(dir.resolve("cluster"), dir.resolve("dist"));
     var opt =
-        new LocalCluster.Options(
-            2, "c5.xlarge", 2, 3, 5, 30, 60, true, Map.of(3, "{\"enabled\":true}"));
+        new LocalCluster.Options(2, "c5.xlarge", 2, 3, 5, 30, 60)
+            .withSnat(Map.of(3, "{\"enabled\":true}"));
 
     assertThatThrownBy(() -> cluster.up(opt, m -> {}))
         .isInstanceOf(IllegalArgumentException.class)

@@ -410,9 +410,9 @@ public final class ReservationController implements AutoCloseable {
 
   @Override
   public void close() {
+    informers.close(); // not under the lock: a watch callback (kick) may be waiting for it
     synchronized (this) {
-      informers.close();
+      timer.shutdownNow(); // after this nothing schedules: start and kick see the group closed
     }
-    timer.shutdownNow();
   }
 }

@@ -41,7 +41,7 @@ class PrivilegedSnatClusterTest {
     long t0 = System.nanoTime();
     JsonObject d =
         cluster.up(
-            new LocalCluster.Options(2, "c5.xlarge", 2, 3, 5, 30, 60, true, Map.of(1, SNAT_ON)),
+            new LocalCluster.Options(2, "c5.xlarge", 2, 3, 5, 30, 60).withSnat(Map.of(1, SNAT_ON)),
             msg -> {});
     long upMs = ms(t0);
     String prefix = d.string("prefix");
